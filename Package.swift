@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cpard",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cpard", targets: ["cpard"]),
+        .executable(name: "cparctl", targets: ["cparctl"]),
+    ],
+    targets: [
+        // System libraries: tiny static-inline shims only.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Pure domain: no I/O, no C.
+        .target(name: "CPARCore"),
+
+        // Adapters, one per job.
+        .target(name: "CPAREMR", dependencies: ["CPARCore"]),
+        .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
+        .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
+        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CCurl"]),
+        .target(name: "CPARNotices", dependencies: ["CPARCore", "CCurl"]),
+        .target(name: "CPARService", dependencies: [
+            "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
+        ]),
+        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
+
+        // Thin executables.
+        .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
+        .executableTarget(name: "cparctl", dependencies: ["CPARCLI"]),
+
+        .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
+        .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR"]),
+        .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore"]),
+        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload"]),
+        .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices"]),
+        .testTarget(name: "CPARServiceTests", dependencies: ["CPARService"]),
+        .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI"]),
+    ]
+)

@@ -1,0 +1,166 @@
+/// Parses `key = value` lines with `#` comments into a `Config`. Pure: the caller reads the file.
+public enum ConfigParser {
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the file's path, for messages; relative paths in values are resolved against its directory.
+    ///   - credentialsDirectory: `$CREDENTIALS_DIRECTORY`, which `%d/` or `$CREDENTIALS_DIRECTORY/` prefixes expand to.
+    public static func parse(_ text: String, file: String, credentialsDirectory: String? = nil) throws -> Config {
+        var config = Config()
+        var seen: [String: Int] = [:]
+        let base = directory(of: file)
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            let trimmed = line.trimmingSpaces
+            if trimmed.isEmpty { continue }
+            guard let eq = trimmed.firstIndex(of: "=") else {
+                throw ConfigError(file: file, line: lineNumber, message: "expected 'key = value'")
+            }
+            let key = String(trimmed[..<eq].trimmingSpaces)
+            let value = String(trimmed[trimmed.index(after: eq)...].trimmingSpaces)
+            if let previous = seen[key] {
+                throw ConfigError(file: file, line: lineNumber, message: "'\(key)' already set on line \(previous)")
+            }
+            seen[key] = lineNumber
+            func fail(_ why: String) -> ConfigError { ConfigError(file: file, line: lineNumber, message: "\(key): \(why)") }
+            func path() throws -> String {
+                guard !value.isEmpty else { throw fail("a path is required") }
+                return resolve(value, base: base, credentials: credentialsDirectory)
+            }
+            func optionalPath() -> String? { value.isEmpty ? nil : resolve(value, base: base, credentials: credentialsDirectory) }
+            func duration() throws -> Int {
+                guard let s = ConfigDuration.seconds(value) else { throw fail("expected a duration such as 30s, 5m, 1h or 5d") }
+                return s
+            }
+            func positiveDuration() throws -> Int {
+                let s = try duration()
+                guard s > 0 else { throw fail("must be greater than zero") }
+                return s
+            }
+            func bool() throws -> Bool {
+                switch value.lowercased() {
+                case "true", "yes", "on", "1": return true
+                case "false", "no", "off", "0": return false
+                default: throw fail("expected true or false")
+                }
+            }
+            func day() throws -> Int {
+                guard let d = Int(value), (1...31).contains(d) else { throw fail("expected a day of the month, 1 to 31") }
+                return d
+            }
+            func clock() throws -> Int {
+                guard let m = parseClock(value) else { throw fail("expected a time HH:MM") }
+                return m
+            }
+            switch key {
+            case "emr.data_dir": config.emrDataDir = try path()
+            case "state.dir": config.stateDir = try path()
+            case "spool.dir": config.spoolDir = try path()
+            case "spool.rescan_interval": config.spoolRescanInterval = try positiveDuration()
+            case "registry.url":
+                guard value.hasPrefix("https://") || value.hasPrefix("http://") else { throw fail("expected an https:// URL") }
+                config.registryURL = value
+            case "registry.allow_insecure_http": config.allowInsecureHTTP = try bool()
+            case "registry.client_cert": config.clientCert = optionalPath()
+            case "registry.client_key": config.clientKey = optionalPath()
+            case "registry.ca_file": config.caFile = optionalPath()
+            case "registry.token_file": config.tokenFile = optionalPath()
+            case "registry.connect_timeout": config.connectTimeout = try positiveDuration()
+            case "registry.timeout": config.requestTimeout = try positiveDuration()
+            case "registry.poll_interval": config.pollInterval = try positiveDuration()
+            case "retry.min_backoff": config.minBackoff = try duration()
+            case "retry.max_backoff": config.maxBackoff = try duration()
+            case "retry.max_lifetime": config.maxLifetime = try positiveDuration()
+            case "schedule.day": config.scheduleDay = try day()
+            case "schedule.time": config.scheduleTime = try clock()
+            case "schedule.timezone":
+                guard !value.isEmpty, !value.contains(" ") else { throw fail("expected a time zone name such as America/Edmonton") }
+                config.timezone = value
+            case "blackout.enabled": config.blackoutEnabled = try bool()
+            case "blackout.from_day": config.blackoutFromDay = try day()
+            case "blackout.until_day": config.blackoutUntilDay = try day()
+            case "manual.send_time": config.manualSendTime = value.isEmpty ? nil : try clock()
+            case "validation.invalid_patients":
+                guard let p = ValidationPolicy.InvalidPatients(rawValue: value) else { throw fail("expected exclude or fail") }
+                config.validation.invalidPatients = p
+            case "validation.phn_check_digit":
+                guard let p = ValidationPolicy.CheckDigit(rawValue: value) else { throw fail("expected warn or reject") }
+                config.validation.phnCheckDigit = p
+            case "notify.maildir": config.notifyMaildir = optionalPath()
+            case "notify.smtp_url":
+                guard value.isEmpty || value.hasPrefix("smtp://") || value.hasPrefix("smtps://") else {
+                    throw fail("expected an smtp:// or smtps:// URL")
+                }
+                config.smtpURL = value.isEmpty ? nil : value
+            case "notify.from":
+                guard value.contains("@") else { throw fail("expected an address") }
+                config.smtpFrom = value
+            case "notify.smtp_username": config.smtpUsername = value.isEmpty ? nil : value
+            case "notify.smtp_password_file": config.smtpPasswordFile = optionalPath()
+            case "notify.retry_interval": config.notifyRetryInterval = try positiveDuration()
+            case "log.level":
+                guard let l = Config.LogLevel(rawValue: value) else {
+                    throw fail("expected one of " + Config.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                config.logLevel = l
+            case "shutdown_timeout": config.shutdownTimeout = try positiveDuration()
+            case "metrics.textfile": config.metricsTextfile = optionalPath()
+            default:
+                throw ConfigError(file: file, line: lineNumber, message: "unknown key '\(key)'")
+            }
+        }
+        try check(config, seen: seen, file: file)
+        return config
+    }
+
+    private static func check(_ c: Config, seen: [String: Int], file: String) throws {
+        for key in ["emr.data_dir", "state.dir", "spool.dir"] where seen[key] == nil {
+            throw ConfigError(file: file, line: nil, message: "'\(key)' is required")
+        }
+        if c.registryURL.hasPrefix("http://") && !c.allowInsecureHTTP {
+            throw ConfigError(file: file, line: seen["registry.url"],
+                              message: "registry.url: http:// needs registry.allow_insecure_http = true")
+        }
+        if c.minBackoff > c.maxBackoff {
+            throw ConfigError(file: file, line: seen["retry.min_backoff"] ?? seen["retry.max_backoff"],
+                              message: "retry.min_backoff is greater than retry.max_backoff")
+        }
+        if (c.clientCert == nil) != (c.clientKey == nil) {
+            throw ConfigError(file: file, line: seen["registry.client_cert"] ?? seen["registry.client_key"],
+                              message: "registry.client_cert and registry.client_key go together")
+        }
+    }
+
+    /// `HH:MM` → minutes after midnight.
+    public static func parseClock(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+        return h * 60 + m
+    }
+
+    static func directory(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return slash == file.startIndex ? "/" : String(file[..<slash])
+    }
+
+    static func resolve(_ value: String, base: String, credentials: String?) -> String {
+        for prefix in ["%d/", "$CREDENTIALS_DIRECTORY/", "${CREDENTIALS_DIRECTORY}/"] where value.hasPrefix(prefix) {
+            return (credentials ?? base) + "/" + value.dropFirst(prefix.count)
+        }
+        if value.hasPrefix("/") { return value }
+        return base == "." ? value : base + "/" + value
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: SubSequence {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}
