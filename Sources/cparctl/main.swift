@@ -1,1 +1,4 @@
+import Foundation
 import CPARCLI
+
+exit(CtlMain.run(Array(CommandLine.arguments.dropFirst())))

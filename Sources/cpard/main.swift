@@ -1,1 +1,4 @@
+import Foundation
 import CPARCLI
+
+exit(DaemonMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,51 @@
+import Foundation
+import CPARCore
+import CPARService
+
+/// `cpard [--config PATH] [--once]`: the service in the foreground, or one pass for tests and timer-only hosts.
+public enum DaemonMain {
+    public static let usage = "usage: cpard [--config PATH] [--once] [--check-config]"
+
+    public static func run(_ arguments: [String]) -> Int32 {
+        let args: Arguments
+        do {
+            args = try Arguments(arguments, spec: OptionSpec(flags: ["once", "check-config", "help"]))
+        } catch {
+            FileHandle.standardError.write(Data("cpard: \(error)\n\(usage)\n".utf8))
+            return ExitStatus.usage.rawValue
+        }
+        if args.has("help") { print(usage); return 0 }
+        let path = ConfigLoader.path(explicit: try? args.value("config"))
+        let log = Logger()
+        let config: Config
+        do {
+            config = try ConfigLoader.load(path: path)
+        } catch {
+            log.error("config.invalid", ["error": "\(error)"])
+            return ExitStatus.usage.rawValue
+        }
+        log.level = config.logLevel
+        if args.has("check-config") {
+            print("configuration OK: \(path)")
+            return 0
+        }
+        if args.has("once") {
+            do {
+                let runtime = try Runtime(config: config, log: log)
+                _ = try runtime.recover()
+                try runtime.pass(pollAllPending: false)
+                log.info("service.pass_done", ["queue": try runtime.queueSummary()])
+                return 0
+            } catch {
+                log.error("service.pass_failed", ["error": "\(error)"])
+                return ExitStatus.problems.rawValue
+            }
+        }
+        do {
+            return try Daemon(configPath: path, config: config, log: log).run()
+        } catch {
+            log.error("service.start_failed", ["error": "\(error)"])
+            return ExitStatus.problems.rawValue
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import CPARCore
+import CPARService
+
+/// `validate` and `export`.
+enum ReportCommands {
+    /// Input problems listed in full before the rest are only counted.
+    static let issueListLimit = 200
+
+    static func validate(_ ctx: Context) throws -> ExitStatus {
+        let config = try ctx.config()
+        let store = try ctx.store()
+        let panels = try selectedPanels(ctx)
+        let source = try ExtractSource.load(config: config, store: store, asOf: ctx.asOf())
+        let reports = try source.forEach(panels, policy: config.validation) { PanelReport($0) }.map { try $0.get() }
+        let issues = source.snapshot.issues
+        if ctx.args.has("json") {
+            ctx.out(JSON.object([
+                ("as_of", .string(source.asOf.description)),
+                ("panels", .array(reports.map(\.json))),
+                ("input_problem_count", .int(source.snapshot.issueCount)),
+                ("input_problems", .array(issues.prefix(issueListLimit).map(PanelReport.issueJSON))),
+            ]).rendered())
+        } else {
+            ctx.out("validation as of \(source.asOf) (\(config.validation.invalidPatients.rawValue) invalid patients, "
+                    + "PHN check digit: \(config.validation.phnCheckDigit.rawValue))")
+            if reports.isEmpty { ctx.out("no CPAR-enabled panels") }
+            for r in reports { ctx.out(r.text) }
+            if source.snapshot.issueCount > 0 {
+                ctx.out("input problems (\(source.snapshot.issueCount)):")
+                for issue in issues.prefix(issueListLimit) { ctx.out("  \(issue)") }
+                if source.snapshot.issueCount > issueListLimit {
+                    ctx.out("  … and \(source.snapshot.issueCount - issueListLimit) more (see validate --json)")
+                }
+            }
+        }
+        return reports.contains(where: \.hasProblems) ? .problems : .success
+    }
+
+    /// `--panel P`, else every CPAR-enabled panel.
+    static func selectedPanels(_ ctx: Context) throws -> [Panel] {
+        if let label = try ctx.args.value("panel") { return [try ctx.panel(label)] }
+        return try ctx.store().panels().filter(\.cparEnabled)
+    }
+
+    static func export(_ ctx: Context) throws -> ExitStatus {
+        let config = try ctx.config()
+        let panel = try ctx.panel(try ctx.args.required("panel"))
+        let path = try ctx.args.required("csv")
+        let source = try ExtractSource.load(config: config, store: ctx.store(), asOf: ctx.asOf())
+        let extract = source.extract(panel, policy: config.validation)
+        var reasons: [String: [ReasonCode]] = [:]
+        for f in extract.excluded { reasons[f.patientID] = f.reasons }
+        let writer = try PrivateFileWriter(path: path)
+        writer.row(["patient_id", "panel", "phn", "family_name", "given_name", "dob", "gender", "status",
+                    "mrp_provider_id", "last_visit", "confirmation_date", "valid", "reasons"])
+        for member in source.members(of: panel).sorted(by: { $0.membership.patientID < $1.membership.patientID }) {
+            let p = member.patient
+            let why = reasons[member.membership.patientID] ?? []
+            writer.row([member.membership.patientID, panel.label, p?.phn ?? "", p?.familyName ?? "", p?.givenName ?? "",
+                        p?.dob?.description ?? "", p?.gender?.rawValue ?? "", p.map { $0.isActive ? "active" : "inactive" } ?? "",
+                        p?.mrpProviderID ?? "", member.lastVisit?.description ?? "",
+                        member.membership.confirmationDate?.description ?? "", why.isEmpty ? "yes" : "no",
+                        why.map(\.rawValue).joined(separator: " ")])
+        }
+        try writer.close()
+        let count = source.memberCount(of: panel)
+        ctx.out("exported \(count) patients of panel \(panel.label) to \(path) (\(extract.patients.count) valid, \(extract.excluded.count) excluded)")
+        return .success
+    }
+}

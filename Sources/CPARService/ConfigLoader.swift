@@ -1,0 +1,48 @@
+import Foundation
+import CPARCore
+
+/// Reads `cpard.conf` from disk and the secrets it points to.
+public enum ConfigLoader {
+    public static let defaultPath = "/etc/cpard/cpard.conf"
+
+    /// `--config`, else `$CPARD_CONFIG`, else /etc/cpard/cpard.conf.
+    public static func path(explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["CPARD_CONFIG"] ?? defaultPath
+    }
+
+    public static func load(path: String) throws(ConfigError) -> Config {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw ConfigError(file: path, line: nil, message: "cannot read the configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, message: "the configuration file is not UTF-8")
+        }
+        let config = try ConfigParser.parse(text, file: absolute,
+                                            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
+        for secret in [config.clientKey, config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) {
+            try checkPrivate(secret, config: absolute)
+        }
+        return config
+    }
+
+    /// A key or secret file readable by group or others is refused.
+    public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
+        var st = stat()
+        guard stat(file, &st) == 0 else {
+            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
+        }
+        if st.st_mode & 0o077 != 0 {
+            throw ConfigError(file: config, line: nil,
+                              message: "secret file \(file) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))); chmod 600 it")
+        }
+    }
+
+    /// Reads a one-line secret (token, password), trimmed.
+    public static func readSecret(_ file: String) throws(ConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: file, line: nil, message: "cannot read secret file")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

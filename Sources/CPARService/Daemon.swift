@@ -1,0 +1,147 @@
+import Foundation
+import CPARCore
+
+/// `cpard` in the foreground under systemd (`Type=notify`): recovery, then READY=1; a pass whenever work is due,
+/// a signal arrives, or the spool rescan interval passes; SIGUSR1 re-queues Failed panels, SIGHUP reloads the
+/// configuration, SIGUSR2 just wakes it (the `.path` unit and `cparctl submit` use it), SIGTERM/SIGINT stop it.
+public final class Daemon: @unchecked Sendable {
+    private let configPath: String
+    private let log: Logger
+    private let notifier: SystemdNotifier
+    private var runtime: Runtime
+    private let wake = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var pendingSignals: Set<Int32> = []
+    private var signalSources: [DispatchSourceSignal] = []
+    private var heartbeat = Date()
+
+    public init(configPath: String, config: Config, log: Logger, notifier: SystemdNotifier = SystemdNotifier()) throws {
+        self.configPath = configPath
+        self.log = log
+        self.notifier = notifier
+        runtime = try Runtime(config: config, log: log)
+    }
+
+    /// Runs until SIGTERM or SIGINT. Returns the exit status.
+    public func run() -> Int32 {
+        installSignals()
+        do {
+            let recovered = try runtime.recover()
+            writePIDFile()
+            notifier.ready(status: try runtime.queueSummary())
+            log.notice("service.ready", ["queued": recovered.queued, "pending": recovered.pending, "pid": getpid()])
+        } catch {
+            log.error("service.start_failed", ["error": "\(error)"])
+            return 1
+        }
+        startWatchdog()
+        while true {
+            let signals = takeSignals()
+            if signals.contains(SIGTERM) || signals.contains(SIGINT) { break }
+            if signals.contains(SIGHUP) { reload() }
+            do {
+                if signals.contains(SIGUSR1) { try runtime.engine.requeueFailed() }
+                try runtime.pass()
+                notifier.status(try runtime.queueSummary())
+            } catch {
+                log.error("service.pass_failed", ["error": "\(error)"])
+            }
+            touch()
+            let now = Int64(Date().timeIntervalSince1970)
+            let rescan = now + Int64(runtime.config.spoolRescanInterval)
+            let next = max(now + 1, min(rescan, (try? runtime.nextWakeup()).flatMap { $0 } ?? rescan))
+            if lock.withLock({ pendingSignals.isEmpty }) {
+                _ = wake.wait(timeout: .now() + .seconds(Int(next - now)))
+            }
+        }
+        notifier.stopping()
+        log.notice("service.stopping", [:])
+        unlink(runtime.config.stateDir + "/cpard.pid")
+        return 0
+    }
+
+    private func installSignals() {
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in self?.received(sig) }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    private func received(_ sig: Int32) {
+        lock.withLock { _ = pendingSignals.insert(sig) }
+        log.info("service.signal", ["signal": Daemon.name(sig)])
+        if sig == SIGTERM || sig == SIGINT { armShutdownDeadline() }
+        wake.signal()
+    }
+
+    /// A send in flight may hold the loop; after `shutdown_timeout` the process exits anyway. Every transition is
+    /// its own transaction, so the state stays consistent and the in-flight attempt is re-sent under the same key.
+    private func armShutdownDeadline() {
+        let timeout = runtime.config.shutdownTimeout
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) { [notifier, log] in
+            log.warning("service.shutdown_timeout", ["seconds": timeout])
+            notifier.stopping()
+            exit(0)
+        }
+    }
+
+    private func takeSignals() -> Set<Int32> {
+        lock.withLock { defer { pendingSignals.removeAll() }; return pendingSignals }
+    }
+
+    private func reload() {
+        do {
+            let config = try ConfigLoader.load(path: configPath)
+            let store = config.stateDir == runtime.config.stateDir ? runtime.store : nil
+            runtime = try Runtime(config: config, log: log, store: store)
+            log.level = config.logLevel
+            log.notice("config.reloaded", ["path": configPath])
+        } catch {
+            log.error("config.reload_failed", ["path": configPath, "error": "\(error)", "action": "keeping the running configuration"])
+        }
+    }
+
+    private func touch() { lock.withLock { heartbeat = Date() } }
+
+    /// Pings the watchdog while the loop is alive; a send may legitimately take up to the registry timeouts.
+    private func startWatchdog() {
+        guard let interval = SystemdNotifier.watchdogInterval() else { return }
+        let config = runtime.config
+        let allowance = Double(config.connectTimeout + config.requestTimeout) * 2 + Double(config.spoolRescanInterval) + 60
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now(), repeating: interval / 2)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            if Date().timeIntervalSince(self.lock.withLock { self.heartbeat }) < allowance { self.notifier.watchdog() }
+        }
+        timer.resume()
+        watchdogTimer = timer
+    }
+    private var watchdogTimer: DispatchSourceTimer?
+
+    private func writePIDFile() {
+        let path = runtime.config.stateDir + "/cpard.pid"
+        FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
+    }
+
+    static func name(_ sig: Int32) -> String {
+        switch sig {
+        case SIGTERM: "TERM"
+        case SIGINT: "INT"
+        case SIGHUP: "HUP"
+        case SIGUSR1: "USR1"
+        case SIGUSR2: "USR2"
+        default: "\(sig)"
+        }
+    }
+
+    /// Nudges a running cpard (its PID file in `state.dir`) to work the queue now. Best effort.
+    public static func nudge(stateDir: String) {
+        guard let text = try? String(contentsOfFile: stateDir + "/cpard.pid", encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return }
+        kill(pid, SIGUSR2)
+    }
+}

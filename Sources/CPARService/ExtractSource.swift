@@ -1,0 +1,97 @@
+import Foundation
+import CPARCore
+import CPAREMR
+import CPARStore
+
+/// Everything one extract run reads — the EMR snapshot and the store's panels and memberships — joined so that
+/// any panel's `PanelExtract` can be built from it. Built once per run; read-only afterwards.
+public struct ExtractSource: Sendable {
+    public let site: Site?
+    public let asOf: CivilDate
+    public let snapshot: EMRSnapshot
+    private let membersByPanel: [Int64: [Membership]]
+    private let duplicatePHNs: Set<String>
+
+    /// Loads the EMR files and the memberships concurrently.
+    public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
+        let emr = BackgroundResult { try EMRLoader.load(dataDir: config.emrDataDir, asOf: asOf, threads: threads) }
+        let site = try store.site()
+        let memberships = try store.memberships()
+        let snapshot = try emr.wait()
+        var byPanel: [Int64: [Membership]] = [:]
+        for m in memberships { byPanel[m.panelID, default: []].append(m) }
+        let paneled = memberships.lazy.compactMap { m in snapshot.patientIndex[m.patientID].map { snapshot.patients[$0] } }
+        return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, membersByPanel: byPanel,
+                             duplicatePHNs: DuplicatePHN.find(paneled))
+    }
+
+    public func memberCount(of panel: Panel) -> Int { membersByPanel[panel.id]?.count ?? 0 }
+
+    /// The panel's members joined with their EMR records and last visits.
+    public func members(of panel: Panel) -> [PanelMember] {
+        (membersByPanel[panel.id] ?? []).map { m -> PanelMember in
+            guard let index = snapshot.patientIndex[m.patientID] else {
+                return PanelMember(membership: m, patient: nil, lastVisit: nil, issues: [])
+            }
+            return PanelMember(membership: m, patient: snapshot.patients[index],
+                               lastVisit: snapshot.lastVisit(ofPatientAt: index),
+                               issues: snapshot.issues(forPatientAt: index))
+        }
+    }
+
+    public func extract(_ panel: Panel, policy: ValidationPolicy) -> PanelExtract {
+        PanelValidator.validate(panel: panel, site: site, members: members(of: panel), providers: snapshot.providers,
+                                duplicatePHNs: duplicatePHNs, asOf: asOf, policy: policy)
+    }
+
+    /// Builds each panel's extract and hands it to `body`, `threads` panels at a time; results keep `panels` order.
+    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight.
+    public func forEach<T: Sendable>(_ panels: [Panel], policy: ValidationPolicy, threads: Int = 2,
+                                     _ body: @Sendable (PanelExtract) throws -> T) -> [Result<T, Error>] {
+        let results = ResultSlots<T>(count: panels.count)
+        let next = AtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, panels.count))) { _ in
+            while true {
+                let i = next.increment()
+                guard i < panels.count else { return }
+                results[i] = Result { try body(extract(panels[i], policy: policy)) }
+            }
+        }
+        return results.values
+    }
+}
+
+/// Runs a throwing closure on a background thread; `wait()` returns its value or rethrows.
+final class BackgroundResult<T: Sendable>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread.detachNewThread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> T {
+        done.wait()
+        return try result!.get()
+    }
+}
+
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { defer { value += 1 }; return value } }
+}
+
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<T, Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> Result<T, Error>? {
+        get { lock.withLock { slots[i] } }
+        set { lock.withLock { slots[i] = newValue } }
+    }
+    var values: [Result<T, Error>] { lock.withLock { slots.map { $0! } } }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import CPARCore
+import CPARStore
+
+/// The optional Prometheus textfile (`metrics.textfile`) for node_exporter's textfile collector.
+public enum Metrics {
+    public static func render(store: StateStore) throws -> String {
+        var out = "# HELP cpard_panels Panels by the status of their latest submission.\n# TYPE cpard_panels gauge\n"
+        let counts = try store.statusCounts()
+        for status in SubmissionStatus.allCases {
+            out += "cpard_panels{status=\"\(status.rawValue.lowercased())\"} \(counts[status] ?? 0)\n"
+        }
+        out += "# HELP cpard_last_success_timestamp_seconds When each panel was last Submitted.\n"
+        out += "# TYPE cpard_last_success_timestamp_seconds gauge\n"
+        var failures = 0
+        for panel in try store.panels() {
+            let history = try store.submissions(panelID: panel.id)
+            failures += history.filter { $0.status == .failed }.count
+            if let last = history.filter({ $0.status == .submitted }).compactMap(\.delivered).max() {
+                out += "cpard_last_success_timestamp_seconds{panel=\"\(escape(panel.label))\"} \(last)\n"
+            }
+        }
+        out += "# HELP cpard_failures_total Submissions that ended Failed.\n# TYPE cpard_failures_total counter\n"
+        out += "cpard_failures_total \(failures)\n"
+        return out
+    }
+
+    /// Written to a temporary file and renamed, so the collector never reads half a file.
+    public static func write(store: StateStore, to path: String) throws {
+        let temp = path + ".tmp"
+        try Data(render(store: store).utf8).write(to: URL(fileURLWithPath: temp))
+        guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import CPARCore
+import CPARStore
+import CPARPayload
+import CPARTransport
+
+/// The parts one configuration wires together: store, registry transport, engine, notices and spool.
+public final class Runtime {
+    public let config: Config
+    public let store: StateStore
+    public let log: Logger
+    public let engine: SubmissionEngine
+    public let notices: NoticeDispatcher
+    public let spool: SpoolIntake
+
+    public init(config: Config, log: Logger, store: StateStore? = nil, transport: RegistryTransport? = nil) throws {
+        self.config = config
+        self.log = log
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
+                               attributes: [.posixPermissions: 0o750])
+        self.store = try store ?? StateStore(path: config.databasePath)
+        let registry = try transport ?? Runtime.makeTransport(config)
+        engine = try SubmissionEngine(config: config, store: self.store, transport: registry, log: log)
+        notices = try NoticeDispatcher(config: config, store: self.store, log: log)
+        spool = SpoolIntake(config: config, store: self.store, engine: engine, log: log)
+    }
+
+    /// The libcurl client for `registry.*`, or a transport that fails every attempt when no URL is configured.
+    public static func makeTransport(_ config: Config) throws -> RegistryTransport {
+        guard !config.registryURL.isEmpty else { return UnconfiguredRegistry() }
+        let token = try config.tokenFile.map { try ConfigLoader.readSecret($0) }
+        return try CurlRegistryClient(settings: RegistryClientSettings(config: config, token: token),
+                                      parser: .libxml2)
+    }
+
+    /// One pass: take spool requests, send what is due, poll Pending, deliver notices.
+    public func pass(pollAllPending: Bool = false) throws {
+        try spool.scan()
+        try engine.workDue(pollAllPending: pollAllPending)
+        try notices.deliverDue()
+        if let path = config.metricsTextfile { try Metrics.write(store: store, to: path) }
+    }
+
+    /// Startup recovery: payload files half-written by a crash are removed (they are rebuilt); everything Queued or
+    /// Pending stays in the queue with its submission ID, so it is re-sent or polled under the same Idempotency-Key.
+    public func recover() throws -> (queued: Int, pending: Int) {
+        let dir = config.stateDir + "/payloads"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".tmp") {
+            unlink(dir + "/" + name)
+        }
+        let queued = try store.submissions(status: .queued).count
+        let pending = try store.submissions(status: .pending).count
+        log.info("service.recovered", ["queued": queued, "pending": pending])
+        return (queued, pending)
+    }
+
+    /// `queued=N pending=N failed=N submitted=N`, for STATUS= and logs.
+    public func queueSummary() throws -> String {
+        let counts = try store.statusCounts()
+        return SubmissionStatus.allCases.map { "\($0.rawValue.lowercased())=\(counts[$0] ?? 0)" }.joined(separator: " ")
+    }
+
+    /// When the next piece of work is due (a send, a poll or a notice), if any.
+    public func nextWakeup() throws -> Int64? {
+        [try store.nextDueTime(), try store.nextNoticeTime()].compactMap { $0 }.min()
+    }
+}
+
+/// The transport used when `registry.url` is empty: every attempt fails with a clear error.
+public struct UnconfiguredRegistry: RegistryTransport {
+    public init() {}
+    public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult {
+        .permanent(reason: "registry.url is not configured")
+    }
+    public func poll(trackingID: String) -> RegistryResult { .permanent(reason: "registry.url is not configured") }
+}

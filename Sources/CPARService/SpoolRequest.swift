@@ -1,0 +1,43 @@
+import Foundation
+import CPARCore
+
+/// A parsed `*.request` file from the spool: `panel = <number>|all`, optional `reason = …`, `requested_by = …`.
+public struct SpoolRequest: Equatable, Sendable {
+    public enum Target: Equatable, Sendable { case all, panel(String) }
+    public var target: Target
+    public var reason: String?
+    public var requestedBy: String?
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static let maximumSize = 64 * 1024
+
+    public static func parse(_ text: String) throws(Invalid) -> SpoolRequest {
+        var values: [String: String] = [:]
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(raw)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let eq = trimmed.firstIndex(of: "=") else { throw Invalid(description: "line \(lineNumber): expected 'key = value'") }
+            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
+            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard ["panel", "reason", "requested_by"].contains(key) else {
+                throw Invalid(description: "line \(lineNumber): unknown key '\(key)'")
+            }
+            guard values[key] == nil else { throw Invalid(description: "line \(lineNumber): '\(key)' given twice") }
+            guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }), value.count <= 200 else {
+                throw Invalid(description: "line \(lineNumber): '\(key)' holds control characters or is too long")
+            }
+            values[key] = value
+        }
+        guard let panel = values["panel"], !panel.isEmpty else { throw Invalid(description: "no 'panel = <number>|all' line") }
+        return SpoolRequest(target: panel == "all" ? .all : .panel(panel),
+                            reason: values["reason"].flatMap { $0.isEmpty ? nil : $0 },
+                            requestedBy: values["requested_by"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+}
