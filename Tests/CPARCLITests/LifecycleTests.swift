@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+/// End to end: cparctl submit → cpard --once → the registry simulator over mutual TLS → status, history, notices.
+@Suite("submission lifecycle against the simulator", .serialized)
+struct LifecycleTests {
+    /// A harness with site, one valid panel (1001) notifying ops@clinic.example, and the simulator.
+    func setUp(faults: [String: Any] = [:], extra: String = "") throws -> (Harness, RegistrySimulator) {
+        let h = try Harness()
+        let sim = try RegistrySimulator(in: h.dir, faults: faults)
+        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\n" + extra)
+        try h.writeBasicEMR()
+        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
+        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
+                  "--notify", "ops@clinic.example")
+        for p in ["P1", "P2", "P3"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
+        return (h, sim)
+    }
+
+    func status(_ h: Harness) throws -> [String: Any] {
+        let r = try h.ctl("status", "--json")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return ((object?["panels"] as? [[String: Any]])?.first) ?? [:]
+    }
+
+    func history(_ h: Harness) throws -> [[String: Any]] {
+        let r = try h.ctl("history", "--json")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return object?["submissions"] as? [[String: Any]] ?? []
+    }
+
+    func once(_ h: Harness) throws -> Harness.Output { try h.run("cpard", ["--once", "--config", h.config]) }
+
+    @Test func acceptedSubmissionEndsSubmittedWithFullHistory() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        let submit = try h.ctl("submit", "--panel", "1001")
+        #expect(submit.status == 0 && submit.stdout.contains("Queued"))
+        #expect(try status(h)["status"] as? String == "Queued")
+        let again = try h.ctl("submit", "--panel", "1001")
+        #expect(again.stdout.contains("already Queued"), "a request while Queued is a no-op that says so")
+        let pass = try once(h)
+        #expect(pass.status == 0, "\(pass.stderr)")
+        #expect(try status(h)["status"] as? String == "Submitted")
+        let entry = try #require(try history(h).first)
+        #expect(entry["attempts"] as? Int == 1)
+        #expect(entry["patients"] as? Int == 2)
+        #expect((entry["tracking_id"] as? String)?.isEmpty == false)
+        #expect((entry["payload_sha256"] as? String)?.count == 64)
+        #expect(entry["delivered"] is String)
+        let posts = sim.posts
+        #expect(posts.count == 1)
+        #expect(posts.first?["idempotency_key"] as? String == entry["id"] as? String)
+        #expect(posts.first?["xsd_valid"] as? Bool == true)
+        #expect(posts.first?["client_cert_cn"] is String)
+        #expect(try h.ctl("submit", "--panel", "1001").stdout.contains("Queued for"), "a Submitted panel accepts a new request")
+        for secret in ["123456782", "223456783", "Zed-Family", "1970-01-02"] { #expect(!pass.all.contains(secret)) }
+    }
+
+    @Test func pendingWhileTheRegistryIsProcessing() throws {
+        let (h, sim) = try setUp(faults: ["ack_after_polls": 2])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        #expect(try status(h)["status"] as? String == "Pending")
+        #expect(try h.ctl("submit", "--panel", "1001").stdout.contains("already Pending"))
+        sleep(1)
+        try once(h)
+        sleep(1)
+        try once(h)
+        #expect(try status(h)["status"] as? String == "Submitted")
+        #expect(sim.posts.count == 1)
+    }
+
+    @Test func rejectionFailsWithTheErrorAndExactlyOneNotice() throws {
+        let (h, sim) = try setUp(faults: ["mode": "reject", "errors": [["code": "E42", "message": "panel unknown"]]])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let pass = try once(h)
+        let s = try status(h)
+        #expect(s["status"] as? String == "Failed")
+        #expect((s["error"] as? String)?.contains("E42") == true)
+        #expect(pass.stderr.contains("event=submission.failed"))
+        try once(h)
+        let inbox = try h.ctl("inbox", "--json")
+        let messages = (try JSONSerialization.jsonObject(with: Data(inbox.stdout.utf8)) as? [String: Any])?["messages"] as? [[String: Any]]
+        #expect(messages?.count == 1)
+        #expect(messages?.first?["recipient"] as? String == "ops@clinic.example")
+        #expect(messages?.first?["panel"] as? String == "1001")
+        let path = try #require(messages?.first?["path"] as? String)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("1001") && text.contains("E42"))
+        for secret in ["123456782", "223456783", "Zed-Family", "Alpha", "1970-01-02"] { #expect(!text.contains(secret)) }
+    }
+
+    @Test func retryableFailuresBackOffAndKeepTheIdempotencyKey() throws {
+        let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 2])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        var s = try status(h)
+        #expect(s["status"] as? String == "Queued")
+        #expect(s["next_attempt"] is String)
+        #expect((s["error"] as? String)?.contains("503") == true)
+        try once(h)
+        #expect(sim.posts.count == 1, "the backoff is honoured: nothing is sent before next_attempt")
+        for _ in 0..<10 where try status(h)["status"] as? String != "Submitted" {
+            sleep(1)
+            try once(h)
+        }
+        s = try status(h)
+        #expect(s["status"] as? String == "Submitted")
+        let keys = Set(sim.posts.compactMap { $0["idempotency_key"] as? String })
+        #expect(sim.posts.count == 3)
+        #expect(keys.count == 1)
+        #expect(try history(h).first?["attempts"] as? Int == 3)
+    }
+
+    @Test func permanentClientErrorFailsAtOnce() throws {
+        let (h, sim) = try setUp(faults: ["fail_status": 400, "fail_count": 5])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        #expect(try status(h)["status"] as? String == "Failed")
+        #expect(sim.posts.count == 1)
+    }
+
+    @Test func panelProblemsFailWithoutPostingAndNotify() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("panel", "edit", "1001", "--practitioner", "DR2")
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        let s = try status(h)
+        #expect(s["status"] as? String == "Failed")
+        #expect((s["error"] as? String)?.contains("PRACTITIONER_WITHOUT_ID") == true)
+        #expect(sim.posts.isEmpty)
+        #expect(try h.ctl("inbox", "--json").stdout.contains("ops@clinic.example"))
+    }
+
+    @Test func killDuringThePostLosesNothingAndResendsUnderTheSameKey() throws {
+        let (h, sim) = try setUp(faults: ["slow_seconds": 30])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let p = Process()
+        p.executableURL = Harness.binDir.appendingPathComponent("cpard")
+        p.arguments = ["--once", "--config", h.config]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        for _ in 0..<200 where sim.requests().isEmpty { usleep(50_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(try status(h)["status"] as? String == "Queued")
+        try sim.setFaults([:])
+        try once(h)
+        #expect(try status(h)["status"] as? String == "Submitted")
+        let history = try history(h)
+        #expect(history.count == 1)
+        let keys = Set(sim.posts.compactMap { $0["idempotency_key"] as? String })
+        #expect(keys == [history.first?["id"] as? String ?? "?"])
+    }
+}
