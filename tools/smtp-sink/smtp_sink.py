@@ -66,7 +66,8 @@ class Sink:
         write_atomic(os.path.join(self.out, f"{n}.eml"), raw)
         entry = {"n": n, "mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
                  "bytes": len(raw),
-                 "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")}
+                 "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                 .replace("+00:00", "Z")}
         self.lines.append(json.dumps(entry))
         write_atomic(self.index, ("\n".join(self.lines) + "\n").encode())
         return "250 Message accepted for delivery"
