@@ -1,0 +1,11 @@
+/// A connection's SQLite settings, as reported by SQLite itself.
+public struct StoreDiagnostics: Equatable, Sendable {
+    /// `wal` when WAL is active.
+    public var journalMode: String
+    /// 2 = FULL.
+    public var synchronous: Int
+    public var foreignKeys: Bool
+    public var busyTimeoutMilliseconds: Int
+    /// `PRAGMA user_version`: the schema version.
+    public var userVersion: Int
+}
