@@ -41,8 +41,28 @@ struct SQLiteStatement {
         try check(rc)
     }
 
-    /// Dates are stored as `YYYY-MM-DD`.
-    func bind(_ i: Int32, _ value: CivilDate?) throws(StoreError) { try bind(i, value?.description) }
+    /// Dates are stored as `YYYY-MM-DD` (formatted without allocating: this is on the bulk-assign path).
+    func bind(_ i: Int32, _ value: CivilDate?) throws(StoreError) {
+        guard let value else { return try check(sqlite3_bind_null(handle, i)) }
+        let (y, m, d) = value.components
+        guard (1000...9999).contains(y) else { return try bind(i, value.description) }
+        let rc = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 10) { b -> Int32 in
+            func put(_ at: Int, _ v: Int, _ width: Int) {
+                var v = v
+                for k in stride(from: at + width - 1, through: at, by: -1) {
+                    b[k] = CChar(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(0, y, 4)
+            b[4] = 45
+            put(5, m, 2)
+            b[7] = 45
+            put(8, d, 2)
+            return CSQLite_bind_text(handle, i, b.baseAddress, 10)
+        }
+        try check(rc)
+    }
 
     // MARK: stepping
 

@@ -106,8 +106,12 @@ enum Schema {
     static var version: Int { migrations.count }
 
     /// Brings the database up to `version` in one immediate transaction (safe when two processes open a fresh
-    /// file at once: the second sees the first's result).
+    /// file at once: the second re-reads the version under the lock and sees the first's result).
     static func migrate(_ db: SQLiteConnection) throws(StoreError) {
+        // The common case, an up-to-date database, takes no write lock.
+        let current = try userVersion(db)
+        if current == version { return }
+        if current > version { throw .schemaTooNew(path: db.path, found: current, supported: version) }
         try db.execute("BEGIN IMMEDIATE", "begin migration")
         do throws(StoreError) {
             let found = try userVersion(db)

@@ -65,7 +65,7 @@ extension StateStore {
         try write { () throws(StoreError) in
             try requirePanels(Set(batch.map(\.panelID)))
             try db.withStatement(Self.upsertMembership, "assign patients") { (s) throws(StoreError) in
-                for m in batch {
+                for m in Self.inKeyOrder(batch) {
                     try s.bind(1, m.patientID)
                     try s.bind(2, m.panelID)
                     try s.bind(3, m.confirmationDate)
@@ -119,6 +119,19 @@ extension StateStore {
                 (s) throws(StoreError) in try s.bind(1, panelID)
             }
         }
+    }
+
+    /// The batch in patient-id order, repeated patients kept in batch order so the last still wins. Inserting in
+    /// key order is several times faster than random order on large batches. (Swift orders NFC text as SQLite's
+    /// byte order does; any other text only loses some speed, never correctness.)
+    private static func inKeyOrder(_ batch: [Membership]) -> [Membership] {
+        if zip(batch, batch.dropFirst()).allSatisfy({ $0.patientID < $1.patientID }) { return batch }
+        var order = Array(batch.indices)
+        order.sort { a, b in
+            let x = batch[a].patientID, y = batch[b].patientID
+            return x < y || (x == y && a < b)
+        }
+        return order.map { batch[$0] }
     }
 
     /// Throws `panelNotFound` for the first id that names no panel.

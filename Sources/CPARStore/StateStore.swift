@@ -26,6 +26,7 @@ public final class StateStore: @unchecked Sendable {
         }
         try db.execute("PRAGMA synchronous = FULL", "set synchronous")
         try db.execute("PRAGMA foreign_keys = ON", "enable foreign keys")
+        try db.execute("PRAGMA cache_size = -65536", "set cache size")
         try Schema.migrate(db)
     }
 

@@ -111,3 +111,25 @@ import Testing
         }
     }
 }
+
+@Suite struct ConcurrentOpeningTests {
+    @Test func severalConnectionsOpenAFreshFileAtOnce() throws {
+        try withTempDirectory { dir in
+            let path = dir + "/fresh.sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                do {
+                    let store = try StateStore(path: path)
+                    _ = try store.insertPanel(makePanel("P\(worker)"))
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+            let store = try StateStore(path: path)
+            #expect(try store.panels().map(\.name).sorted() == ["P0", "P1", "P2", "P3"])
+            #expect(try store.diagnostics().userVersion == StateStore.schemaVersion)
+            #expect(try store.diagnostics().journalMode == "wal")
+        }
+    }
+}
