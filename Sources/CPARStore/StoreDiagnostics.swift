@@ -6,6 +6,8 @@ public struct StoreDiagnostics: Equatable, Sendable {
     public var synchronous: Int
     public var foreignKeys: Bool
     public var busyTimeoutMilliseconds: Int
+    /// The size a WAL file is truncated to after a checkpoint.
+    public var journalSizeLimitBytes: Int
     /// `PRAGMA user_version`: the schema version.
     public var userVersion: Int
 }

@@ -43,6 +43,7 @@ import Testing
             #expect(d.synchronous == 2)  // FULL
             #expect(d.foreignKeys)
             #expect(d.busyTimeoutMilliseconds == 5000)
+            #expect(d.journalSizeLimitBytes == 64 << 20)
             // WAL is a property of the file: another process sees it too.
             #expect(try sqliteShell(path, "PRAGMA journal_mode") == "wal")
         }
