@@ -1,0 +1,140 @@
+/// The database schema and its forward-only migrations, all in one place.
+///
+/// `PRAGMA user_version` holds the number of migrations applied. Migration `i` takes the schema from version `i`
+/// to `i + 1`; a shipped migration is never edited, only followed by a new one.
+enum Schema {
+    static let migrations: [[String]] = [
+        // 1: initial schema.
+        [
+            """
+            CREATE TABLE site (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                name TEXT NOT NULL,
+                site_id TEXT NOT NULL
+            )
+            """,
+            // AUTOINCREMENT: a deleted panel's id is never reused, so its submission history never
+            // attaches to a newer panel.
+            """
+            CREATE TABLE panels (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                number TEXT UNIQUE,
+                cpar_enabled INTEGER NOT NULL CHECK (cpar_enabled IN (0, 1)),
+                notify TEXT
+            )
+            """,
+            """
+            CREATE TABLE panel_facilities (
+                panel_id INTEGER NOT NULL REFERENCES panels (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                facility_id TEXT NOT NULL,
+                PRIMARY KEY (panel_id, position)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE panel_practitioners (
+                panel_id INTEGER NOT NULL REFERENCES panels (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                provider_id TEXT NOT NULL,
+                PRIMARY KEY (panel_id, position)
+            ) WITHOUT ROWID
+            """,
+            // A patient is on at most one panel: patient_id is the key. No ON DELETE action: a panel with
+            // patients on it cannot be deleted.
+            """
+            CREATE TABLE memberships (
+                patient_id TEXT NOT NULL PRIMARY KEY,
+                panel_id INTEGER NOT NULL REFERENCES panels (id),
+                confirmation_date TEXT CHECK (confirmation_date IS NULL OR length(confirmation_date) = 10)
+            ) WITHOUT ROWID
+            """,
+            // Covering index: loading all memberships in (panel, patient) order never touches the table.
+            "CREATE INDEX memberships_panel ON memberships (panel_id, patient_id, confirmation_date)",
+            // panel_id is deliberately not a foreign key: history outlives a deleted panel (panel ids are
+            // never reused, and panel_label keeps the panel's name for display).
+            """
+            CREATE TABLE submissions (
+                id TEXT NOT NULL PRIMARY KEY,
+                panel_id INTEGER NOT NULL,
+                panel_label TEXT NOT NULL,
+                period TEXT NOT NULL CHECK (length(period) = 7),
+                "trigger" TEXT NOT NULL CHECK ("trigger" IN ('manual', 'scheduled')),
+                status TEXT NOT NULL CHECK (status IN ('Queued', 'Pending', 'Submitted', 'Failed')),
+                created INTEGER NOT NULL,
+                updated INTEGER NOT NULL,
+                next_attempt INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                delivered INTEGER,
+                patients INTEGER,
+                error TEXT,
+                tracking_id TEXT,
+                payload_sha256 TEXT,
+                payload_path TEXT,
+                requested_by TEXT,
+                reason TEXT
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX submissions_scheduled ON submissions (panel_id, period) WHERE "trigger" = 'scheduled'
+            """,
+            "CREATE INDEX submissions_status ON submissions (status, next_attempt)",
+            "CREATE INDEX submissions_panel_created ON submissions (panel_id, created)",
+            // One notice per transition to Failed; the caller inserts it in the same transaction.
+            """
+            CREATE TABLE notices (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                submission_id TEXT NOT NULL REFERENCES submissions (id),
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created INTEGER NOT NULL,
+                maildir_delivered INTEGER NOT NULL DEFAULT 0 CHECK (maildir_delivered IN (0, 1)),
+                smtp_delivered INTEGER NOT NULL DEFAULT 0 CHECK (smtp_delivered IN (0, 1)),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt INTEGER NOT NULL,
+                last_error TEXT
+            )
+            """,
+            "CREATE INDEX notices_next_attempt ON notices (next_attempt)",
+            "CREATE INDEX notices_submission ON notices (submission_id)",
+            "CREATE INDEX notices_recipient ON notices (recipient, created)",
+        ],
+    ]
+
+    /// The schema version this build writes.
+    static var version: Int { migrations.count }
+
+    /// Brings the database up to `version` in one immediate transaction (safe when two processes open a fresh
+    /// file at once: the second re-reads the version under the lock and sees the first's result).
+    static func migrate(_ db: SQLiteConnection) throws(StoreError) {
+        // The common case, an up-to-date database, takes no write lock.
+        let current = try userVersion(db)
+        if current == version { return }
+        if current > version { throw .schemaTooNew(path: db.path, found: current, supported: version) }
+        try db.execute("BEGIN IMMEDIATE", "begin migration")
+        do throws(StoreError) {
+            let found = try userVersion(db)
+            guard found <= version else {
+                throw StoreError.schemaTooNew(path: db.path, found: found, supported: version)
+            }
+            if found < version {
+                for step in found..<version {
+                    for sql in migrations[step] {
+                        try db.execute(sql, "migrate schema to version \(step + 1)")
+                    }
+                }
+                // PRAGMA takes no bound parameters; the value is this build's own constant, never input.
+                try db.execute("PRAGMA user_version = \(version)", "set schema version")
+            }
+            try db.execute("COMMIT", "commit migration")
+        } catch {
+            if !db.isAutocommit { _ = try? db.execute("ROLLBACK", "roll back migration") }
+            throw error
+        }
+    }
+
+    static func userVersion(_ db: SQLiteConnection) throws(StoreError) -> Int {
+        try db.queryFirst("PRAGMA user_version", "read schema version") { $0.int(0) } ?? 0
+    }
+}

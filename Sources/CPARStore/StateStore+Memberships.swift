@@ -1,0 +1,145 @@
+import CPARCore
+
+extension StateStore {
+    private static func membershipRow(_ s: SQLiteStatement) throws(StoreError) -> Membership {
+        Membership(patientID: s.text(0), panelID: s.int64(1),
+                   confirmationDate: try s.optionalDate(2, table: "memberships", column: "confirmation_date"))
+    }
+
+    private static let upsertMembership = """
+        INSERT INTO memberships (patient_id, panel_id, confirmation_date) VALUES (?1, ?2, ?3)
+        ON CONFLICT (patient_id) DO UPDATE SET panel_id = excluded.panel_id,
+            confirmation_date = excluded.confirmation_date
+        """
+
+    /// Every membership, ordered by panel id then patient id (read from a covering index).
+    public func memberships() throws(StoreError) -> [Membership] {
+        try db.query("SELECT patient_id, panel_id, confirmation_date FROM memberships ORDER BY panel_id, patient_id",
+                     "load memberships", row: Self.membershipRow)
+    }
+
+    /// The patients on one panel, ordered by patient id.
+    public func memberships(panelID: Int64) throws(StoreError) -> [Membership] {
+        try db.query("""
+            SELECT patient_id, panel_id, confirmation_date FROM memberships
+            WHERE panel_id = ?1 ORDER BY patient_id
+            """, "load panel members", bind: { (s) throws(StoreError) in try s.bind(1, panelID) },
+            row: Self.membershipRow)
+    }
+
+    /// The patient's panel membership, if any.
+    public func membership(patientID: String) throws(StoreError) -> Membership? {
+        try db.queryFirst("SELECT patient_id, panel_id, confirmation_date FROM memberships WHERE patient_id = ?1",
+                          "load membership", bind: { (s) throws(StoreError) in try s.bind(1, patientID) },
+                          row: Self.membershipRow)
+    }
+
+    /// Patients per panel id; panels with no patients are absent.
+    public func memberCounts() throws(StoreError) -> [Int64: Int] {
+        let rows = try db.query("SELECT panel_id, count(*) FROM memberships GROUP BY panel_id", "count members") {
+            s in (s.int64(0), s.int(1))
+        }
+        return Dictionary(uniqueKeysWithValues: rows)
+    }
+
+    /// Puts the patient on the panel with this confirmation date, moving them off any other panel.
+    /// Returns the membership it replaced, if any. Throws `panelNotFound` for an unknown panel.
+    @discardableResult
+    public func assign(patientID: String, panelID: Int64,
+                       confirmationDate: CivilDate?) throws(StoreError) -> Membership? {
+        try write { () throws(StoreError) -> Membership? in
+            try requirePanels([panelID])
+            let previous = try membership(patientID: patientID)
+            try db.execute(Self.upsertMembership, "assign patient") { (s) throws(StoreError) in
+                try s.bind(1, patientID)
+                try s.bind(2, panelID)
+                try s.bind(3, confirmationDate)
+            }
+            return previous
+        }
+    }
+
+    /// Assigns every membership in one transaction (later entries win for a repeated patient).
+    /// Throws `panelNotFound`, changing nothing, if any panel is unknown.
+    public func assign(_ batch: [Membership]) throws(StoreError) {
+        try write { () throws(StoreError) in
+            try requirePanels(Set(batch.map(\.panelID)))
+            try db.withStatement(Self.upsertMembership, "assign patients") { (s) throws(StoreError) in
+                for m in Self.inKeyOrder(batch) {
+                    try s.bind(1, m.patientID)
+                    try s.bind(2, m.panelID)
+                    try s.bind(3, m.confirmationDate)
+                    while try s.step() {}
+                    s.reset()
+                }
+            }
+        }
+    }
+
+    /// Takes the patient off their panel. False when they were on none.
+    @discardableResult
+    public func removeMembership(patientID: String) throws(StoreError) -> Bool {
+        try write { () throws(StoreError) -> Bool in
+            try db.execute("DELETE FROM memberships WHERE patient_id = ?1", "remove patient") {
+                (s) throws(StoreError) in try s.bind(1, patientID)
+            } > 0
+        }
+    }
+
+    /// Sets the confirmation date of the patient's membership. False when they are on no panel.
+    @discardableResult
+    public func confirm(patientID: String, date: CivilDate) throws(StoreError) -> Bool {
+        try write { () throws(StoreError) -> Bool in
+            try db.execute("UPDATE memberships SET confirmation_date = ?2 WHERE patient_id = ?1", "confirm patient") {
+                (s) throws(StoreError) in
+                try s.bind(1, patientID)
+                try s.bind(2, date)
+            } > 0
+        }
+    }
+
+    /// Moves every patient of panel `from` to panel `to`, keeping confirmation dates. Returns how many moved.
+    @discardableResult
+    public func moveMembers(from: Int64, to: Int64) throws(StoreError) -> Int {
+        try write { () throws(StoreError) -> Int in
+            try requirePanels([from, to])
+            return try db.execute("UPDATE memberships SET panel_id = ?2 WHERE panel_id = ?1", "move patients") {
+                (s) throws(StoreError) in
+                try s.bind(1, from)
+                try s.bind(2, to)
+            }
+        }
+    }
+
+    /// Takes every patient off the panel. Returns how many were removed.
+    @discardableResult
+    public func removeMembers(panelID: Int64) throws(StoreError) -> Int {
+        try write { () throws(StoreError) -> Int in
+            try db.execute("DELETE FROM memberships WHERE panel_id = ?1", "remove patients") {
+                (s) throws(StoreError) in try s.bind(1, panelID)
+            }
+        }
+    }
+
+    /// The batch in patient-id order, repeated patients kept in batch order so the last still wins. Inserting in
+    /// key order is several times faster than random order on large batches. (Swift orders NFC text as SQLite's
+    /// byte order does; any other text only loses some speed, never correctness.)
+    private static func inKeyOrder(_ batch: [Membership]) -> [Membership] {
+        if zip(batch, batch.dropFirst()).allSatisfy({ $0.patientID < $1.patientID }) { return batch }
+        var order = Array(batch.indices)
+        order.sort { a, b in
+            let x = batch[a].patientID, y = batch[b].patientID
+            return x < y || (x == y && a < b)
+        }
+        return order.map { batch[$0] }
+    }
+
+    /// Throws `panelNotFound` for the first id that names no panel.
+    private func requirePanels(_ ids: Set<Int64>) throws(StoreError) {
+        for id in ids.sorted() {
+            let exists = try db.queryFirst("SELECT 1 FROM panels WHERE id = ?1", "check panel",
+                                           bind: { (s) throws(StoreError) in try s.bind(1, id) }) { _ in true }
+            if exists == nil { throw .panelNotFound(id: id) }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+/// cpard's SQLite state store: site, panels, memberships, submissions and notices. SPEC §3, §8.
+///
+/// One `StateStore` is one SQLite connection. It is **not** safe to use from two threads at once: give each thread
+/// (and each process) its own instance. It is `@unchecked Sendable` only so that it can be handed to the thread
+/// that will use it. Instances in different threads or processes share the database safely: WAL mode, a 5 s busy
+/// timeout, and every write in a `BEGIN IMMEDIATE` transaction.
+///
+/// Every writing method is one transaction (or a savepoint inside the caller's `transaction`).
+public final class StateStore: @unchecked Sendable {
+    public let path: String
+    let db: SQLiteConnection
+    /// Open transaction levels: 0 = none, 1 = BEGIN, n > 1 = savepoint n.
+    private var depth = 0
+
+    /// How long a statement waits for another connection's lock before failing.
+    public static let busyTimeoutMilliseconds: Int32 = 5000
+
+    /// Opens the database at `path`, creating the file (mode 0600; its directory must exist) and migrating the
+    /// schema as needed. Enables WAL, `synchronous=FULL`, foreign keys and a 5 s busy timeout.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+        let mode = try db.queryFirst("PRAGMA journal_mode = WAL", "enable WAL") { $0.text(0) }
+        guard mode?.lowercased() == "wal" || path == ":memory:" else {
+            throw .open(path: path, message: "cannot enable WAL journal mode (got '\(mode ?? "")')")
+        }
+        try db.execute("PRAGMA synchronous = FULL", "set synchronous")
+        try db.execute("PRAGMA foreign_keys = ON", "enable foreign keys")
+        // Up to 64 MiB of page cache (filled only as pages are used): keeps bulk assigns of ~1M rows fast.
+        try db.execute("PRAGMA cache_size = -65536", "set cache size")
+        // After a checkpoint, truncate a WAL that a bulk assign grew beyond 64 MiB.
+        try db.execute("PRAGMA journal_size_limit = 67108864", "set WAL size limit")
+        try Schema.migrate(db)
+    }
+
+    /// The schema version this build writes (`PRAGMA user_version` after opening).
+    public static var schemaVersion: Int { Schema.version }
+
+    // MARK: transactions
+
+    /// Runs `body` in one transaction: `BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` if `body` throws (its error is
+    /// rethrown). Nested calls (and the store's own writing methods inside `body`) use savepoints, so an inner
+    /// failure that the caller catches undoes only the inner part.
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try begin(immediate: true)
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            rollback()
+            throw error
+        }
+        try commit()
+        return value
+    }
+
+    /// A writing transaction for the store's own methods (typed errors).
+    @discardableResult
+    func write<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try inTransaction(immediate: true, body)
+    }
+
+    /// A read transaction, so that a multi-statement read sees one snapshot. Never write inside it.
+    @discardableResult
+    func read<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try inTransaction(immediate: false, body)
+    }
+
+    private func inTransaction<T>(immediate: Bool, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try begin(immediate: immediate)
+        let value: T
+        do throws(StoreError) {
+            value = try body()
+        } catch {
+            rollback()
+            throw error
+        }
+        try commit()
+        return value
+    }
+
+    private func begin(immediate: Bool) throws(StoreError) {
+        if depth == 0 {
+            try db.execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN", "begin transaction")
+        } else {
+            // Savepoint names are generated from the nesting depth, never from input.
+            try db.execute("SAVEPOINT cpard_\(depth + 1)", "begin savepoint")
+        }
+        depth += 1
+    }
+
+    private func commit() throws(StoreError) {
+        do throws(StoreError) {
+            try db.execute(depth == 1 ? "COMMIT" : "RELEASE cpard_\(depth)", "commit transaction")
+        } catch {
+            rollback()
+            throw error
+        }
+        depth -= 1
+    }
+
+    /// Best effort: SQLite may already have rolled back on its own after some errors.
+    private func rollback() {
+        if depth == 1 {
+            if !db.isAutocommit { _ = try? db.execute("ROLLBACK", "roll back transaction") }
+        } else if !db.isAutocommit {
+            _ = try? db.execute("ROLLBACK TO cpard_\(depth)", "roll back savepoint")
+            _ = try? db.execute("RELEASE cpard_\(depth)", "release savepoint")
+        }
+        depth -= 1
+    }
+
+    // MARK: diagnostics
+
+    /// The connection's settings as SQLite reports them (for tests and `cparctl` diagnostics).
+    public func diagnostics() throws(StoreError) -> StoreDiagnostics {
+        try StoreDiagnostics(
+            journalMode: db.queryFirst("PRAGMA journal_mode", "read journal mode") { $0.text(0) } ?? "",
+            synchronous: db.queryFirst("PRAGMA synchronous", "read synchronous") { $0.int(0) } ?? -1,
+            foreignKeys: db.queryFirst("PRAGMA foreign_keys", "read foreign keys") { $0.bool(0) } ?? false,
+            busyTimeoutMilliseconds: db.queryFirst("PRAGMA busy_timeout", "read busy timeout") { $0.int(0) } ?? 0,
+            journalSizeLimitBytes: db.queryFirst("PRAGMA journal_size_limit", "read WAL size limit") { $0.int(0) } ?? -1,
+            userVersion: Schema.userVersion(db))
+    }
+}

@@ -1,0 +1,59 @@
+import CPARCore
+import CPARStore
+import Foundation
+import Testing
+
+/// Runs `body` with a fresh directory under the temporary directory, removed afterwards.
+@discardableResult
+func withTempDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    return try body(dir.path)
+}
+
+/// Runs `body` with a store on a fresh database file.
+@discardableResult
+func withStore<T>(_ body: (StateStore) throws -> T) throws -> T {
+    try withTempDirectory { dir in
+        let store = try StateStore(path: dir + "/cpard.sqlite")
+        return try body(store)
+    }
+}
+
+/// Runs SQL through the sqlite3 command-line shell (a separate process) and returns its trimmed output.
+func sqliteShell(_ path: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = ["-cmd", ".timeout 5000", path, sql]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "sqlite3 failed on: \(sql)")
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+func posixMode(_ path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return try #require(attributes[.posixPermissions] as? Int)
+}
+
+func date(_ text: String) -> CivilDate { CivilDate(iso: text)! }
+
+func period(_ text: String) -> Period { Period(text)! }
+
+func makePanel(_ name: String, number: String? = nil, facilities: [String] = ["1234"],
+               practitioners: [String] = ["P1"], notify: String? = nil) -> Panel {
+    Panel(name: name, number: number, cparEnabled: number != nil, facilityIDs: facilities,
+          practitionerIDs: practitioners, notify: notify)
+}
+
+func makeSubmission(_ id: String, panel: Panel, period text: String = "2025-03", trigger: SubmissionTrigger = .manual,
+                    status: SubmissionStatus = .queued, created: Int64 = 1_000, nextAttempt: Int64? = nil) -> Submission {
+    Submission(id: id, panelID: panel.id, panelLabel: panel.label, period: period(text), trigger: trigger,
+               status: status, created: created, nextAttempt: nextAttempt)
+}
+
+struct Boom: Error, Equatable {}
