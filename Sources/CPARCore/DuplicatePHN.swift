@@ -4,34 +4,32 @@ public enum DuplicatePHN {
     /// records of all members of all panels. Only well-formed (9-digit) PHNs take part: an empty or malformed
     /// PHN already excludes the patient and is not compared.
     public static func find(_ patients: some Sequence<PatientRecord>) -> Set<String> {
-        var keyed: [(phn: UInt32, patientID: String)] = []
-        keyed.reserveCapacity(patients.underestimatedCount)
+        // One pass: pack (PHN value, ordinal) into a UInt64 and sort; equal PHNs end up adjacent.
+        var keys: [UInt64] = []
+        var ids: [String] = []
+        keys.reserveCapacity(patients.underestimatedCount)
+        ids.reserveCapacity(patients.underestimatedCount)
         for p in patients {
-            guard case .valid(let normalized, _) = PHN.classify(p.phn),
-                  let value = PHN.numericValue(normalized) else { continue }
-            keyed.append((value, p.patientID))
+            let scan = PHN.scan(p.phn)
+            guard scan.kind == .valid else { continue }
+            keys.append(UInt64(scan.value) << 32 | UInt64(ids.count))
+            ids.append(p.patientID)
         }
-        keyed.sort { $0.phn < $1.phn }
+        keys.sort()
         var result = Set<String>()
         var i = 0
-        while i < keyed.count {
+        while i < keys.count {
+            let value = keys[i] >> 32
+            let first = ids[Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)]
             var j = i + 1
             var distinct = false
-            while j < keyed.count, keyed[j].phn == keyed[i].phn {
-                if keyed[j].patientID != keyed[i].patientID { distinct = true }
+            while j < keys.count, keys[j] >> 32 == value {
+                if !distinct, ids[Int(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)] != first { distinct = true }
                 j += 1
             }
-            if distinct { result.insert(digits(keyed[i].phn)) }
+            if distinct { result.insert(PHN.digits(UInt32(value))) }
             i = j
         }
         return result
-    }
-
-    /// A 9-digit PHN value back as its zero-padded string.
-    static func digits(_ value: UInt32) -> String {
-        var bytes = [UInt8](repeating: 0x30, count: 9)
-        var v = value
-        for i in stride(from: 8, through: 0, by: -1) { bytes[i] = 0x30 + UInt8(v % 10); v /= 10 }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -19,26 +19,59 @@ public enum PHN {
     }
 
     public static func classify(_ raw: String) -> Classification {
+        let scan = scan(raw)
+        switch scan.kind {
+        case .missing: return .missing
+        case .invalid: return .invalid
+        case .valid:
+            let normalized = scan.hasSeparators ? digits(scan.value) : raw
+            return .valid(normalized: normalized, checkDigitOK: checkDigitIsValid(value: scan.value))
+        }
+    }
+
+    /// One pass over the raw PHN: its kind, its 9-digit value when valid, and whether it held spaces or dashes.
+    @usableFromInline
+    struct Scan {
+        enum Kind { case missing, invalid, valid }
+        var kind: Kind
+        var value: UInt32
+        var hasSeparators: Bool
+    }
+
+    @usableFromInline
+    static func scan(_ raw: String) -> Scan {
         var digits = 0
         var other = false
         var nonBlank = false
+        var separators = false
         var value: UInt32 = 0
         for b in raw.utf8 {
-            if b >= 0x30 && b <= 0x39 {
-                digits += 1
+            if b &- 0x30 < 10 {
+                digits &+= 1
                 nonBlank = true
                 if digits <= 9 { value = value &* 10 &+ UInt32(b &- 0x30) }
-            } else if isSeparator(b) {
-                if b == 0x2D { nonBlank = true }
+            } else if b == 0x20 {
+                separators = true
+            } else if b == 0x2D {
+                separators = true
+                nonBlank = true
             } else {
                 other = true
                 if !isWhitespace(b) { nonBlank = true }
             }
         }
-        guard nonBlank else { return .missing }
-        guard !other, digits == 9 else { return .invalid }
-        let normalized = normalize(raw)
-        return .valid(normalized: normalized, checkDigitOK: checkDigitIsValid(value: value))
+        if !nonBlank { return Scan(kind: .missing, value: 0, hasSeparators: separators) }
+        if other || digits != 9 { return Scan(kind: .invalid, value: 0, hasSeparators: separators) }
+        return Scan(kind: .valid, value: value, hasSeparators: separators)
+    }
+
+    /// A 9-digit value as its zero-padded string.
+    static func digits(_ value: UInt32) -> String {
+        var v = value
+        return String(unsafeUninitializedCapacity: 9) { buf in
+            for i in stride(from: 8, through: 0, by: -1) { buf[i] = 0x30 + UInt8(v % 10); v /= 10 }
+            return 9
+        }
     }
 
     /// True when the 5th of the nine digits equals the check digit computed from the other eight.

@@ -15,39 +15,48 @@ public enum PanelValidator {
         let rejectCheckDigit = policy.phnCheckDigit == .reject
         let checkDuplicates = !duplicatePHNs.isEmpty
 
-        for i in members.indices {
-            var reasons = ReasonSet()
-            var checkDigitWarning = false
-            var phnValue: UInt32 = 0
-            let membership = members[i].membership
-            if let p = members[i].patient {
-                if !p.isActive { reasons.insert(.notActive) }
-                switch PHN.classify(p.phn) {
-                case .missing: reasons.insert(.missingPHN)
-                case .invalid: reasons.insert(.invalidPHN)
-                case .valid(let normalized, let checkDigitOK):
-                    phnValue = PHN.numericValue(normalized) ?? 0
-                    if !checkDigitOK {
-                        if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
+        members.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            for i in 0..<all.count {
+                let m = base + i
+                var reasons = ReasonSet()
+                var checkDigitWarning = false
+                var phnValue: UInt32 = 0
+                if m.pointee.membership.confirmationDate == nil { reasons.insert(.noConfirmationDate) }
+                // Fields are read in place (no copy of the record): this loop runs a million times a month.
+                if m.pointee.patient != nil {
+                    if !m.pointee.patient.unsafelyUnwrapped.isActive { reasons.insert(.notActive) }
+                    let scan = PHN.scan(m.pointee.patient.unsafelyUnwrapped.phn)
+                    switch scan.kind {
+                    case .missing: reasons.insert(.missingPHN)
+                    case .invalid: reasons.insert(.invalidPHN)
+                    case .valid:
+                        phnValue = scan.value
+                        if !PHN.checkDigitIsValid(value: scan.value) {
+                            if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
+                        }
+                        if checkDuplicates
+                            && duplicatePHNs.contains(scan.hasSeparators ? PHN.digits(scan.value)
+                                                                         : m.pointee.patient.unsafelyUnwrapped.phn) {
+                            reasons.insert(.duplicatePHN)
+                        }
                     }
-                    if checkDuplicates && duplicatePHNs.contains(normalized) { reasons.insert(.duplicatePHN) }
-                }
-                if p.dob == nil { reasons.insert(.missingDOB) }
-                if isBlank(p.familyName) { reasons.insert(.missingFamilyName) }
-                if p.gender == nil { reasons.insert(.missingGender) }
-                if let lastVisit = members[i].lastVisit {
-                    if let dob = p.dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
+                    let dob = m.pointee.patient.unsafelyUnwrapped.dob
+                    if dob == nil { reasons.insert(.missingDOB) }
+                    if isBlank(m.pointee.patient.unsafelyUnwrapped.familyName) { reasons.insert(.missingFamilyName) }
+                    if m.pointee.patient.unsafelyUnwrapped.gender == nil { reasons.insert(.missingGender) }
+                    if let lastVisit = m.pointee.lastVisit {
+                        if let dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
+                    } else {
+                        reasons.insert(.noLastVisit)
+                    }
+                    if m.pointee.patient.unsafelyUnwrapped.unreadable { reasons.insert(.unreadableRecord) }
                 } else {
-                    reasons.insert(.noLastVisit)
+                    reasons.insert(.unknownPatient)
                 }
-                if membership.confirmationDate == nil { reasons.insert(.noConfirmationDate) }
-                if p.unreadable { reasons.insert(.unreadableRecord) }
-            } else {
-                if membership.confirmationDate == nil { reasons.insert(.noConfirmationDate) }
-                reasons.insert(.unknownPatient)
+                if checkDigitWarning { warned.append(i) }
+                if reasons.isEmpty { valid.append((phnValue, i)) } else { excluded.append((i, reasons)) }
             }
-            if checkDigitWarning { warned.append(i) }
-            if reasons.isEmpty { valid.append((phnValue, i)) } else { excluded.append((i, reasons)) }
         }
 
         // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id.
@@ -57,12 +66,19 @@ public enum PanelValidator {
         }
         var patients: [ExtractPatient] = []
         patients.reserveCapacity(valid.count)
-        for entry in valid {
-            let m = members[entry.index]
-            let p = m.patient!
-            patients.append(ExtractPatient(phn: PHN.normalize(p.phn), familyName: p.familyName, givenName: p.givenName,
-                                           dob: p.dob!, gender: p.gender!, lastVisit: m.lastVisit!,
-                                           confirmationDate: m.membership.confirmationDate!))
+        members.withUnsafeBufferPointer { all in
+            for entry in valid {
+                let m = all.baseAddress! + entry.index
+                let phn = m.pointee.patient.unsafelyUnwrapped.phn
+                patients.append(ExtractPatient(
+                    phn: phn.utf8.count == 9 ? phn : PHN.digits(entry.phn),
+                    familyName: m.pointee.patient.unsafelyUnwrapped.familyName,
+                    givenName: m.pointee.patient.unsafelyUnwrapped.givenName,
+                    dob: m.pointee.patient.unsafelyUnwrapped.dob.unsafelyUnwrapped,
+                    gender: m.pointee.patient.unsafelyUnwrapped.gender.unsafelyUnwrapped,
+                    lastVisit: m.pointee.lastVisit.unsafelyUnwrapped,
+                    confirmationDate: m.pointee.membership.confirmationDate.unsafelyUnwrapped))
+            }
         }
 
         excluded.sort { bytesPrecede(members[$0.index].membership.patientID, members[$1.index].membership.patientID) }

@@ -89,7 +89,16 @@ public struct SHA256: Sendable {
     ]
 
     @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+
+    /// One round, with the working variables renamed by the caller instead of shifted.
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ kw
+        d &+= t1
+        h = t1 &+ (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
+    }
 
     /// One 64-byte block at `p`; `w` is scratch space for the 64-word schedule.
     private static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
@@ -99,21 +108,24 @@ public struct SHA256: Sendable {
         }
         for i in 16..<64 {
             let w15 = w[i - 15], w2 = w[i - 2]
-            let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
-            let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+            let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 &>> 3)
+            let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 &>> 10)
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, hh) = h
         k.withUnsafeBufferPointer { k in
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1
-                d = c; c = b; b = a; a = t1 &+ t2
+            let k = k.baseAddress!
+            var i = 0
+            while i < 64 {
+                round(a, b, c, &d, e, f, g, &hh, k[i] &+ w[i])
+                round(hh, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+                round(g, hh, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+                round(f, g, hh, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+                round(e, f, g, &hh, a, b, c, &d, k[i + 4] &+ w[i + 4])
+                round(d, e, f, &g, hh, a, b, &c, k[i + 5] &+ w[i + 5])
+                round(c, d, e, &f, g, hh, a, &b, k[i + 6] &+ w[i + 6])
+                round(b, c, d, &e, f, g, hh, &a, k[i + 7] &+ w[i + 7])
+                i += 8
             }
         }
         h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e; h.5 &+= f; h.6 &+= g; h.7 &+= hh
