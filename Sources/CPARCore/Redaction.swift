@@ -3,8 +3,8 @@ public enum Redaction {
     public static let maxLength = 300
     public static let marker = "[redacted]"
 
-    /// Replaces every run of 9 or more digits — single spaces or dashes allowed between digits, as in a PHN — with
-    /// `[redacted]`, turns control characters (newlines, tabs) into spaces so the text stays on one line, and clips
+    /// Replaces every run of 9 or more digits — single spaces or dashes allowed between digits, as in a PHN — and
+    /// every `YYYY-MM-DD` date (it may be a birth date) with `[redacted]`, turns control characters (newlines, tabs) into spaces so the text stays on one line, and clips
     /// the result to 300 characters (ending in `…` when clipped).
     public static func scrub(_ text: String) -> String {
         let chars = Array(text.unicodeScalars)
@@ -26,7 +26,7 @@ public enum Redaction {
                         break
                     }
                 }
-                if digits >= 9 {
+                if digits >= 9 || isDate(chars[i..<end]) {
                     out.append(contentsOf: marker.unicodeScalars)
                 } else {
                     out.append(contentsOf: chars[i..<end])
@@ -40,6 +40,13 @@ public enum Redaction {
         let result = String(out)
         guard result.count > maxLength else { return result }
         return String(result.prefix(maxLength - 1)) + "…"
+    }
+
+    /// `YYYY-MM-DD`: a date here may be a birth date.
+    private static func isDate(_ run: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard run.count == 10 else { return false }
+        for (k, c) in run.enumerated() where (k == 4 || k == 7) ? c != "-" : !isDigit(c) { return false }
+        return true
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }

@@ -12,10 +12,16 @@ import Testing
 
     @Test func keepsShorterNumbers() {
         #expect(Redaction.scrub("HTTP 503 after 12345678 bytes") == "HTTP 503 after 12345678 bytes")
-        #expect(Redaction.scrub("on 2026-03-08") == "on 2026-03-08")
+        #expect(Redaction.scrub("period 2026-03") == "period 2026-03")
+        #expect(Redaction.scrub("20260308") == "20260308")
         // Two separators in a row end the run: 4 + 5 digits are not joined.
         #expect(Redaction.scrub("1234  56789") == "1234  56789")
         #expect(Redaction.scrub("1234 - 56789") == "1234 - 56789")
+    }
+
+    @Test func redactsDates() {
+        #expect(Redaction.scrub("born 1980-05-01, seen 2026-03-08.") == "born [redacted], seen [redacted].")
+        #expect(Redaction.scrub("1980-5-01") == "1980-5-01")
     }
 
     @Test func flattensControlCharacters() {
