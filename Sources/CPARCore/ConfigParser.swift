@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses `key = value` lines with `#` comments into a `Config`. Pure: the caller reads the file.
 public enum ConfigParser {
     /// - Parameters:
@@ -8,11 +10,15 @@ public enum ConfigParser {
         var config = Config()
         var seen: [String: Int] = [:]
         let base = directory(of: file)
+        let credentialsDirectory = credentialsDirectory.flatMap { $0.isEmpty ? nil : $0 }
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the scalars: in Swift "\r\n" is one Character and would not match "\n".
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
+        for rawLine in body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            if line.unicodeScalars.last == "\r" { line = Substring(line.unicodeScalars.dropLast()) }
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty { continue }
@@ -48,7 +54,7 @@ public enum ConfigParser {
                 }
             }
             func day() throws -> Int {
-                guard let d = Int(value), (1...31).contains(d) else { throw fail("expected a day of the month, 1 to 31") }
+                guard isDigits(value), let d = Int(value), (1...31).contains(d) else { throw fail("expected a day of the month, 1 to 31") }
                 return d
             }
             func clock() throws -> Int {
@@ -61,7 +67,9 @@ public enum ConfigParser {
             case "spool.dir": config.spoolDir = try path()
             case "spool.rescan_interval": config.spoolRescanInterval = try positiveDuration()
             case "registry.url":
-                guard value.hasPrefix("https://") || value.hasPrefix("http://") else { throw fail("expected an https:// URL") }
+                guard value.hasPrefix("https://") || value.hasPrefix("http://"),
+                      let host = value.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).first,
+                      !host.isEmpty, !value.contains(" ") else { throw fail("expected an https:// URL") }
                 config.registryURL = value
             case "registry.allow_insecure_http": config.allowInsecureHTTP = try bool()
             case "registry.client_cert": config.clientCert = optionalPath()
@@ -71,13 +79,15 @@ public enum ConfigParser {
             case "registry.connect_timeout": config.connectTimeout = try positiveDuration()
             case "registry.timeout": config.requestTimeout = try positiveDuration()
             case "registry.poll_interval": config.pollInterval = try positiveDuration()
-            case "retry.min_backoff": config.minBackoff = try duration()
-            case "retry.max_backoff": config.maxBackoff = try duration()
+            case "retry.min_backoff": config.minBackoff = try positiveDuration()
+            case "retry.max_backoff": config.maxBackoff = try positiveDuration()
             case "retry.max_lifetime": config.maxLifetime = try positiveDuration()
             case "schedule.day": config.scheduleDay = try day()
             case "schedule.time": config.scheduleTime = try clock()
             case "schedule.timezone":
-                guard !value.isEmpty, !value.contains(" ") else { throw fail("expected a time zone name such as America/Edmonton") }
+                guard !value.isEmpty, !value.contains(" "), TimeZone(identifier: value) != nil else {
+                    throw fail("expected a known time zone name such as America/Edmonton")
+                }
                 config.timezone = value
             case "blackout.enabled": config.blackoutEnabled = try bool()
             case "blackout.from_day": config.blackoutFromDay = try day()
@@ -128,6 +138,10 @@ public enum ConfigParser {
             throw ConfigError(file: file, line: seen["retry.min_backoff"] ?? seen["retry.max_backoff"],
                               message: "retry.min_backoff is greater than retry.max_backoff")
         }
+        if c.blackoutEnabled && c.blackoutFromDay == c.blackoutUntilDay {
+            throw ConfigError(file: file, line: seen["blackout.until_day"] ?? seen["blackout.from_day"],
+                              message: "blackout.from_day and blackout.until_day are equal: the blackout would never end")
+        }
         if (c.clientCert == nil) != (c.clientKey == nil) {
             throw ConfigError(file: file, line: seen["registry.client_cert"] ?? seen["registry.client_key"],
                               message: "registry.client_cert and registry.client_key go together")
@@ -137,9 +151,13 @@ public enum ConfigParser {
     /// `HH:MM` → minutes after midnight.
     public static func parseClock(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, isDigits(parts[0]), isDigits(parts[1]),
               let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
         return h * 60 + m
+    }
+
+    static func isDigits(_ s: some StringProtocol) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     static func directory(of file: String) -> String {
@@ -148,11 +166,14 @@ public enum ConfigParser {
     }
 
     static func resolve(_ value: String, base: String, credentials: String?) -> String {
+        func join(_ dir: String, _ rest: some StringProtocol) -> String {
+            dir.hasSuffix("/") ? dir + rest : dir + "/" + rest
+        }
         for prefix in ["%d/", "$CREDENTIALS_DIRECTORY/", "${CREDENTIALS_DIRECTORY}/"] where value.hasPrefix(prefix) {
-            return (credentials ?? base) + "/" + value.dropFirst(prefix.count)
+            return join(credentials ?? base, value.dropFirst(prefix.count))
         }
         if value.hasPrefix("/") { return value }
-        return base == "." ? value : base + "/" + value
+        return base == "." ? value : join(base, value)
     }
 }
 

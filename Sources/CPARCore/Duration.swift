@@ -16,3 +16,19 @@ public enum ConfigDuration {
         return n * unit
     }
 }
+
+extension ConfigDuration {
+    /// A short human form of a number of seconds: the largest unit and the next one down when nonzero
+    /// (`5d`, `1d 2h`, `2h 5m`, `45s`; `1d 30s` is shown as `1d`).
+    public static func describe(_ seconds: Int) -> String {
+        let units = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")]
+        let total = max(0, seconds)
+        guard let i = units.firstIndex(where: { total >= $0.0 }) else { return "0s" }
+        var text = String(total / units[i].0) + units[i].1
+        if i + 1 < units.count {
+            let next = total % units[i].0 / units[i + 1].0
+            if next > 0 { text += " " + String(next) + units[i + 1].1 }
+        }
+        return text
+    }
+}

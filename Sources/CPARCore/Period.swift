@@ -27,3 +27,18 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: Period, b: Period) -> Bool { (a.year, a.month) < (b.year, b.month) }
 }
+
+extension Period {
+    /// The period `months` later (or earlier, when negative).
+    public func adding(months: Int) -> Period {
+        let index = year * 12 + (month - 1) + months
+        return Period(year: index / 12, month: index % 12 + 1) ?? self
+    }
+
+    public var numberOfDays: Int { CivilDate.daysIn(month: month, year: year) }
+
+    /// The period's `day`, clamped to its last day (the 31st in April is the 30th).
+    public func date(clampingDay day: Int) -> CivilDate {
+        CivilDate(year: year, month: month, day: min(max(day, 1), numberOfDays))!
+    }
+}

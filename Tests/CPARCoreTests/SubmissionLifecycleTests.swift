@@ -1,0 +1,209 @@
+import Testing
+@testable import CPARCore
+
+@Suite struct SubmissionLifecycleTests {
+    let policy = RetryPolicy(minBackoff: 300, maxBackoff: 3600, maxLifetime: 5 * 86400)
+    let created: Int64 = 1_770_000_000
+
+    func submission(_ status: SubmissionStatus, attempts: Int = 1, tracking: String? = nil) -> Submission {
+        Submission(id: "6F1C2A4E-0000-4000-8000-000000000001", panelID: 3, panelLabel: "4001", period: Period("2026-03")!,
+                   trigger: .scheduled, status: status, created: created, nextAttempt: created, attempts: attempts,
+                   trackingID: tracking, payloadSHA256: "ab", payloadPath: "/state/x.xml", requestedBy: "ops", reason: "monthly")
+    }
+
+    func apply(_ e: LifecycleEvent, _ s: Submission, at now: Int64? = nil, seed: UInt64 = 1) throws(LifecycleError) -> Submission {
+        var rng = SeededRandom(seed: seed)
+        return try SubmissionLifecycle.apply(e, to: s, now: now ?? created + 60, policy: policy, pollInterval: 600, random: &rng)
+    }
+
+    @Test func canRequest() {
+        #expect(SubmissionLifecycle.canRequest(current: nil))
+        #expect(SubmissionLifecycle.canRequest(current: .failed))
+        #expect(SubmissionLifecycle.canRequest(current: .submitted))
+        #expect(!SubmissionLifecycle.canRequest(current: .queued))
+        #expect(!SubmissionLifecycle.canRequest(current: .pending))
+    }
+
+    @Test func queuedPostedBecomesPending() throws {
+        let s = try apply(.posted(trackingID: "T-1"), submission(.queued))
+        #expect(s.status == .pending)
+        #expect(s.trackingID == "T-1")
+        #expect(s.nextAttempt == created + 60 + 600)
+        #expect(s.updated == created + 60)
+        #expect(s.attempts == 1)   // the caller counts attempts
+        #expect(s.error == nil)
+        #expect(s.delivered == nil)
+    }
+
+    @Test func postedNeedsATrackingID() {
+        #expect(throws: LifecycleError.self) { try apply(.posted(trackingID: ""), submission(.queued)) }
+    }
+
+    @Test func acceptedBecomesSubmitted() throws {
+        for start in [submission(.queued), submission(.pending, tracking: "T-1")] {
+            var before = start
+            before.error = "HTTP 503"
+            let s = try apply(.acknowledged(Acknowledgement(status: .accepted, trackingID: "T-1")), before)
+            #expect(s.status == .submitted)
+            #expect(s.delivered == created + 60)
+            #expect(s.error == nil)
+            #expect(s.nextAttempt == nil)
+            #expect(s.trackingID == "T-1")
+            #expect(s.payloadSHA256 == "ab")
+        }
+    }
+
+    @Test func rejectedBecomesFailedWithScrubbedErrors() throws {
+        let ack = Acknowledgement(status: .rejected, trackingID: "T-1", errors: [
+            .init(code: "E101", message: "facility unknown"),
+            .init(code: "E202", message: "patient 1234-25678 not eligible"),
+            .init(code: "E303", message: ""),
+        ])
+        for start in [submission(.queued), submission(.pending, tracking: "T-1")] {
+            let s = try apply(.acknowledged(ack), start)
+            #expect(s.status == .failed)
+            #expect(s.error == "registry rejected: E101 facility unknown; E202 patient [redacted] not eligible; E303")
+            #expect(s.delivered == created + 60)
+            #expect(s.nextAttempt == nil)
+        }
+        let bare = try apply(.acknowledged(Acknowledgement(status: .rejected, trackingID: "T-1")), submission(.queued))
+        #expect(bare.error == "registry rejected: no reason given")
+    }
+
+    @Test func processingKeepsPolling() throws {
+        let fromPending = try apply(.acknowledged(Acknowledgement(status: .processing, trackingID: "T-1")),
+                                    submission(.pending, tracking: "T-1"), at: created + 5000)
+        #expect(fromPending.status == .pending)
+        #expect(fromPending.nextAttempt == created + 5600)
+        // A 200 answer that says "processing": now Pending, with the tracking ID from the acknowledgement.
+        let fromQueued = try apply(.acknowledged(Acknowledgement(status: .processing, trackingID: "T-9")), submission(.queued))
+        #expect(fromQueued.status == .pending)
+        #expect(fromQueued.trackingID == "T-9")
+    }
+
+    @Test func acknowledgementForAnotherTrackingIDIsRefused() {
+        #expect(throws: LifecycleError.self) {
+            try apply(.acknowledged(Acknowledgement(status: .accepted, trackingID: "T-2")), submission(.pending, tracking: "T-1"))
+        }
+    }
+
+    @Test func retryableFailureWaits() throws {
+        let s = try apply(.retryableFailure("HTTP 503 from registry", retryAfter: nil), submission(.queued, attempts: 1))
+        #expect(s.status == .queued)
+        #expect(s.error == "HTTP 503 from registry")
+        #expect(s.nextAttempt == created + 60 + 300)   // first attempt: exactly the minimum
+        let third = try apply(.retryableFailure("timeout", retryAfter: nil), submission(.queued, attempts: 3))
+        let wait = third.nextAttempt! - (created + 60)
+        #expect(wait >= 600 && wait <= 1200)           // base 1200, equal jitter
+        let honoured = try apply(.retryableFailure("HTTP 429", retryAfter: 900), submission(.queued, attempts: 1))
+        #expect(honoured.nextAttempt == created + 60 + 900)
+        let polling = try apply(.retryableFailure("connection reset", retryAfter: nil), submission(.pending, tracking: "T-1"))
+        #expect(polling.status == .pending)
+        #expect(polling.trackingID == "T-1")
+        #expect(polling.nextAttempt == created + 60 + 300)
+    }
+
+    @Test func retryableFailureTextIsScrubbed() throws {
+        let s = try apply(.retryableFailure("bad body near 123425678\nmore", retryAfter: nil), submission(.queued))
+        #expect(s.error == "bad body near [redacted] more")
+    }
+
+    @Test func givesUpAfterLifetime() throws {
+        let end = created + 5 * 86400
+        let before = try apply(.retryableFailure("HTTP 502", retryAfter: nil), submission(.queued, attempts: 30), at: end - 1)
+        #expect(before.status == .queued)
+        let s = try apply(.retryableFailure("HTTP 502", retryAfter: nil), submission(.queued, attempts: 31), at: end)
+        #expect(s.status == .failed)
+        #expect(s.error == "gave up after 31 attempts over 5d: HTTP 502")
+        #expect(s.delivered == end)
+        #expect(s.nextAttempt == nil)
+        let pending = try apply(.retryableFailure("timeout", retryAfter: 60), submission(.pending, attempts: 1, tracking: "T"),
+                                at: end + 3600 + 120)
+        #expect(pending.error == "gave up after 1 attempt over 5d 1h: timeout")
+    }
+
+    @Test func permanentFailureFails() throws {
+        for start in [submission(.queued), submission(.pending, tracking: "T-1")] {
+            let s = try apply(.permanentFailure("HTTP 400: bad request"), start)
+            #expect(s.status == .failed)
+            #expect(s.error == "HTTP 400: bad request")
+            #expect(s.delivered == created + 60)
+            #expect(s.nextAttempt == nil)
+        }
+    }
+
+    @Test func validationFailureFails() throws {
+        let s = try apply(.validationFailed([.siteNotConfigured, .noValidPatients]), submission(.queued, attempts: 0))
+        #expect(s.status == .failed)
+        #expect(s.error == "panel problems: SITE_NOT_CONFIGURED, NO_VALID_PATIENTS")
+        #expect(s.attempts == 0)
+    }
+
+    @Test func requeueMakesAFreshSubmission() throws {
+        var failed = submission(.failed, attempts: 12, tracking: "T-1")
+        failed.error = "registry rejected: E1 x"
+        failed.delivered = created + 100
+        failed.patients = 40
+        let now = created + 86400
+        let s = try apply(.requeued, failed, at: now, seed: 77)
+        #expect(s.status == .queued)
+        #expect(s.id != failed.id)
+        #expect(s.id.count == 36)
+        #expect(Array(s.id)[14] == "4")                   // version 4
+        #expect("89AB".contains(Array(s.id)[19]))         // RFC 4122 variant
+        #expect(s.panelID == 3 && s.panelLabel == "4001" && s.period == Period("2026-03"))
+        #expect(s.trigger == .manual)
+        #expect(s.created == now && s.updated == now && s.nextAttempt == now)
+        #expect(s.attempts == 0)
+        #expect(s.error == nil && s.delivered == nil && s.trackingID == nil && s.patients == nil)
+        #expect(s.payloadPath == nil && s.payloadSHA256 == nil)
+        #expect(s.requestedBy == "ops" && s.reason == "monthly")
+        // Same seed, same id; another seed, another.
+        #expect(try apply(.requeued, failed, at: now, seed: 77).id == s.id)
+        #expect(try apply(.requeued, failed, at: now, seed: 78).id != s.id)
+        let again = try apply(.requeued, submission(.submitted), at: now)
+        #expect(again.status == .queued)
+    }
+
+    @Test func everyInvalidTransitionThrows() {
+        let ack = { (st: Acknowledgement.Status) in LifecycleEvent.acknowledged(Acknowledgement(status: st, trackingID: "T-1")) }
+        let events: [LifecycleEvent] = [.posted(trackingID: "T-1"), ack(.accepted), ack(.rejected), ack(.processing),
+                                        .retryableFailure("x", retryAfter: nil), .permanentFailure("x"),
+                                        .validationFailed([.noFacility]), .requeued]
+        let allowed: [SubmissionStatus: Set<Int>] = [
+            .queued: [0, 1, 2, 3, 4, 5, 6],
+            .pending: [1, 2, 3, 4, 5],
+            .failed: [7],
+            .submitted: [7],
+        ]
+        for status in SubmissionStatus.allCases {
+            for (i, e) in events.enumerated() {
+                let s = submission(status, tracking: status == .queued ? nil : "T-1")
+                if allowed[status]!.contains(i) {
+                    #expect(throws: Never.self, "\(status) + \(e.name)") { try apply(e, s) }
+                } else {
+                    #expect(throws: LifecycleError.self, "\(status) + \(e.name)") { try apply(e, s) }
+                }
+            }
+        }
+    }
+
+    @Test func errorMessageNamesSubmissionStateAndEvent() {
+        do {
+            _ = try apply(.posted(trackingID: "T"), submission(.submitted))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "submission 6F1C2A4E-0000-4000-8000-000000000001: cannot apply posted while Submitted")
+        }
+    }
+
+    @Test func durationDescriptions() {
+        #expect(ConfigDuration.describe(0) == "0s")
+        #expect(ConfigDuration.describe(45) == "45s")
+        #expect(ConfigDuration.describe(300) == "5m")
+        #expect(ConfigDuration.describe(3725) == "1h 2m")
+        #expect(ConfigDuration.describe(5 * 86400) == "5d")
+        #expect(ConfigDuration.describe(5 * 86400 + 3600 + 59) == "5d 1h")
+        #expect(ConfigDuration.describe(86400 + 30) == "1d")
+    }
+}
