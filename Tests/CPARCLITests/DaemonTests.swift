@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@Suite("cpard as a service", .serialized)
+struct DaemonTests {
+    func setUp(faults: [String: Any] = [:], extra: String = "") throws -> (Harness, RegistrySimulator) {
+        let h = try Harness()
+        let sim = try RegistrySimulator(in: h.dir, faults: faults)
+        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\nspool.rescan_interval = 1s\n" + extra)
+        try h.writeBasicEMR()
+        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
+        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
+                  "--notify", "ops@clinic.example")
+        for p in ["P1", "P2"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
+        return (h, sim)
+    }
+
+    func status(_ h: Harness) throws -> String? {
+        let r = try h.ctl("status", "--json")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return ((object?["panels"] as? [[String: Any]])?.first)?["status"] as? String
+    }
+
+    func waitForStatus(_ h: Harness, _ wanted: String, timeout: TimeInterval = 20) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try status(h) == wanted { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    @Test func readyAfterRecoveryThenStatusAndWatchdog() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let notify = try NotifySocket(in: h.dir)
+        let d = try RunningDaemon(h, notify: notify, environment: ["WATCHDOG_USEC": "200000"])
+        defer { d.stop() }
+        let messages = notify.wait(timeout: 20) { $0.contains("WATCHDOG=1") }
+        let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
+        #expect(messages[ready].contains("STATUS="))
+        #expect(d.output.contains("event=service.recovered"), "recovery is logged before READY")
+        #expect(messages.contains { $0.contains("WATCHDOG=1") })
+        #expect(try waitForStatus(h, "Submitted"))
+        let later = notify.wait(timeout: 10) { $0.contains("submitted=1") }
+        #expect(later.contains { $0.contains("STATUS=") && $0.contains("submitted=1") })
+        d.signal(SIGTERM)
+        #expect(d.waitForExit(timeout: 10))
+        #expect(d.process.terminationStatus == 0)
+        #expect(notify.wait(timeout: 1) { _ in false }.contains { $0.contains("STOPPING=1") } || d.output.contains("service.stopping"))
+    }
+
+    @Test func sigusr1RequeuesFailedPanels() throws {
+        let (h, sim) = try setUp(faults: ["mode": "reject_sync"])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let d = try RunningDaemon(h, notify: nil)
+        defer { d.stop() }
+        #expect(try waitForStatus(h, "Failed"))
+        try sim.setFaults([:])
+        d.signal(SIGUSR1)
+        #expect(try waitForStatus(h, "Submitted"))
+        #expect(d.output.contains("event=queue.requeued"))
+        #expect(sim.posts.count == 2)
+    }
+
+    @Test func sighupReloadsAGoodConfigAndKeepsTheOldOneOnABadConfig() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        let d = try RunningDaemon(h, notify: nil)
+        defer { d.stop() }
+        #expect(d.waitForLog("event=service.ready"))
+        let good = try String(contentsOfFile: h.config, encoding: .utf8)
+        try (good + "\nlog.level = debug\n").write(toFile: h.config, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(d.waitForLog("event=config.reloaded"))
+        try (good + "\nno.such.key = 1\n").write(toFile: h.config, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(d.waitForLog("event=config.reload_failed"))
+        #expect(d.output.contains("unknown key"))
+        #expect(d.process.isRunning)
+        try good.write(toFile: h.config, atomically: true, encoding: .utf8)
+        try h.ctl("submit", "--panel", "1001")
+        #expect(try waitForStatus(h, "Submitted"), "still working with the old configuration")
+    }
+
+    @Test func sigtermMidSendStopsWithinShutdownTimeoutAndStateStaysConsistent() throws {
+        let (h, sim) = try setUp(faults: ["slow_seconds": 30], extra: "shutdown_timeout = 2s")
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let d = try RunningDaemon(h, notify: nil)
+        defer { d.stop() }
+        #expect(d.waitForLog("event=submission.sending"))
+        for _ in 0..<100 where sim.posts.isEmpty { usleep(50_000) }
+        let start = Date()
+        d.signal(SIGTERM)
+        #expect(d.waitForExit(timeout: 10))
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(try status(h) == "Queued")
+        try sim.setFaults([:])
+        #expect(try h.run("cpard", ["--once", "--config", h.config]).status == 0)
+        #expect(try status(h) == "Submitted")
+        #expect(Set(sim.posts.compactMap { $0["idempotency_key"] as? String }).count == 1)
+    }
+
+    @Test func spoolDropsAreTakenAndBadOnesRejectedWithAReason() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        let incoming = h.dir.appendingPathComponent("spool/incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        func drop(_ name: String, _ text: String) throws {
+            let tmp = incoming.appendingPathComponent(".\(name)")
+            try text.write(to: tmp, atomically: false, encoding: .utf8)
+            _ = rename(tmp.path, incoming.appendingPathComponent(name).path)
+        }
+        try drop("good.request", "panel = 1001\nreason = fixed PHNs\nrequested_by = ops\n")
+        try drop("unknown.request", "panel = 999\n")
+        try drop("malformed.request", "this is not a request\n")
+        try drop("nokey.request", "reason = x\n")
+        try Data([0xff, 0xfe, 0x00]).write(to: incoming.appendingPathComponent("binary.request"))
+        try Data(repeating: 0x61, count: 70_000).write(to: incoming.appendingPathComponent("huge.request"))
+        try FileManager.default.createDirectory(at: incoming.appendingPathComponent("dir.request"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: incoming.appendingPathComponent("link.request").path,
+                                                   withDestinationPath: "/etc/passwd")
+        try "panel = 1001\n".write(to: incoming.appendingPathComponent(".hidden.request"), atomically: true, encoding: .utf8)
+        let d = try RunningDaemon(h, notify: nil)
+        defer { d.stop() }
+        #expect(try waitForStatus(h, "Submitted"))
+        let rejected = h.dir.appendingPathComponent("spool/rejected")
+        for name in ["unknown", "malformed", "nokey", "binary", "huge", "dir", "link"] {
+            let reason = rejected.appendingPathComponent("\(name).request.reason")
+            #expect(FileManager.default.fileExists(atPath: reason.path), "\(name) rejected with a reason")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: incoming.path)
+        #expect(left == [".hidden.request"], "good ones are deleted, dotfiles ignored")
+        let history = try h.ctl("history", "--json").stdout
+        #expect(history.contains("\"requested_by\": \"ops\"") && history.contains("fixed PHNs"))
+    }
+}

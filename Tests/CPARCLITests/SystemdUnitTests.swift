@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// The units in systemd/ against the built binaries installed under a test prefix.
+@Suite("systemd units")
+struct SystemdUnitTests {
+    static let units = ["cpard.service", "cpard-monthly.service", "cpard-monthly.timer", "cpard-nudge.path",
+                        "cpard-nudge.service"]
+
+    /// Copies the binaries to <prefix>/usr/local/bin and the units, rewritten to that prefix, to <prefix>/units.
+    func install() throws -> URL {
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-prefix-\(UUID().uuidString)")
+        let bin = prefix.appendingPathComponent("usr/local/bin")
+        let unitDir = prefix.appendingPathComponent("units")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: unitDir, withIntermediateDirectories: true)
+        for tool in ["cpard", "cparctl"] {
+            try FileManager.default.copyItem(at: Harness.binDir.appendingPathComponent(tool), to: bin.appendingPathComponent(tool))
+        }
+        for unit in SystemdUnitTests.units {
+            let text = try String(contentsOf: Harness.repoRoot.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            try text.replacingOccurrences(of: "/usr/local/bin/", with: bin.path + "/")
+                .write(to: unitDir.appendingPathComponent(unit), atomically: true, encoding: .utf8)
+        }
+        return prefix
+    }
+
+    func run(_ args: [String], in dir: URL) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func everyUnitPassesVerify() throws {
+        let prefix = try install()
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let units = prefix.appendingPathComponent("units")
+        let (status, output) = try run(["verify", "--man=no"] + SystemdUnitTests.units, in: units)
+        #expect(status == 0, "\(output)")
+        #expect(!output.contains("Unknown key"), "\(output)")
+    }
+
+    @Test func serviceExposureIsAtMostTwo() throws {
+        let prefix = try install()
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let (_, output) = try run(["security", "--offline=true", "cpard.service"], in: prefix.appendingPathComponent("units"))
+        let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let score = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
+        #expect(score <= 2.0, "\(line)")
+    }
+
+    @Test func timerAgreesWithTheDefaultScheduleAndTheReadme() throws {
+        let timer = try String(contentsOf: Harness.repoRoot.appendingPathComponent("systemd/cpard-monthly.timer"), encoding: .utf8)
+        let readme = try String(contentsOf: Harness.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let h = try Harness()
+        defer { h.cleanup() }
+        let r = try h.ctl("schedule", "--json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let expected = try #require((object["on_calendar"] as? [String])?.first)
+        #expect(expected == "*-*-07 21:00:00 America/Edmonton")
+        #expect(timer.contains("OnCalendar=\(expected)"))
+        #expect(readme.contains("OnCalendar=\(expected)"))
+    }
+}
