@@ -58,8 +58,8 @@ public enum PayloadWriter {
         let created = try utcTimestamp(header.created)
 
         let collector = XMLErrorCollector()
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
-        defer { scratch.deallocate() }
+        var markup = MarkupBuffer(capacity: 512)
+        defer { markup.deallocate() }
         try LibXML.capturingErrors(into: collector) { () throws(PayloadError) in
             guard let buffer = output.makeOutputBuffer() else { throw .writer("cannot create an output buffer") }
             guard let writer = xmlNewTextWriter(buffer) else {
@@ -67,7 +67,7 @@ public enum PayloadWriter {
                 throw .writer("cannot create a text writer")
             }
             defer { xmlFreeTextWriter(writer) }
-            let out = XMLOut(writer: writer, output: output, collector: collector, scratch: scratch)
+            let out = XMLOut(writer: writer, output: output, collector: collector)
 
             try out.startDocument()
             try out.startRoot("Submission", namespace: "urn:cpard:submission:1")
@@ -118,22 +118,29 @@ public enum PayloadWriter {
             var previousPHN = -1
             for (index, p) in x.patients.enumerated() {
                 let phn = try checkPatient(p, index: index, after: &previousPHN)
-                try out.layout("\n    ")
-                try out.start("Patient")
-                putDigits(phn, count: 9, into: scratch)
-                try out.elementFromScratch("Phn")
-                try out.element("FamilyName", p.familyName)
-                try out.element("GivenName", p.givenName)
-                try putDate(p.dob, into: scratch, field: "birth date", index: index)
-                try out.elementFromScratch("BirthDate")
-                scratch[0] = UInt8(ascii: p.gender == .male ? "M" : p.gender == .female ? "F" : "X")
-                scratch[1] = 0
-                try out.elementFromScratch("Gender")
-                try putDate(p.lastVisit, into: scratch, field: "last visit date", index: index)
-                try out.elementFromScratch("LastVisitDate")
-                try putDate(p.confirmationDate, into: scratch, field: "confirmation date", index: index)
-                try out.elementFromScratch("ConfirmationDate")
-                try out.end()
+                let dob = try dateComponents(p.dob, index: index, field: "birth date")
+                let lastVisit = try dateComponents(p.lastVisit, index: index, field: "last visit date")
+                let confirmed = try dateComponents(p.confirmationDate, index: index, field: "confirmation date")
+                // One line per patient; three markup writes and two escaped texts.
+                markup.reset()
+                markup.append("\n    <Patient><Phn>")
+                markup.append(digits: phn, width: 9)
+                markup.append("</Phn><FamilyName>")
+                try out.markup(markup.base, count: markup.count)
+                try out.text(p.familyName)
+                try out.markup(LibXML.name(givenNameOpen), count: givenNameOpen.utf8CodeUnitCount)
+                try out.text(p.givenName)
+                markup.reset()
+                markup.append("</GivenName><BirthDate>")
+                markup.append(date: dob)
+                markup.append("</BirthDate><Gender>")
+                markup.append(byte: UInt8(ascii: p.gender == .male ? "M" : p.gender == .female ? "F" : "X"))
+                markup.append("</Gender><LastVisitDate>")
+                markup.append(date: lastVisit)
+                markup.append("</LastVisitDate><ConfirmationDate>")
+                markup.append(date: confirmed)
+                markup.append("</ConfirmationDate></Patient>")
+                try out.markup(markup.base, count: markup.count)
             }
             try out.layout("\n  ")
             try out.end()
@@ -217,30 +224,15 @@ public enum PayloadWriter {
 
     // MARK: - Formatting
 
-    @inline(__always)
-    private static func putDigits(_ value: Int, count: Int, into p: UnsafeMutablePointer<UInt8>) {
-        var v = value
-        var i = count - 1
-        while i >= 0 {
-            p[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
-            v /= 10
-            i -= 1
-        }
-        p[count] = 0
-    }
+    private static let givenNameOpen: StaticString = "</FamilyName><GivenName>"
 
-    /// `YYYY-MM-DD` into `p`.
     @inline(__always)
-    private static func putDate(_ date: CivilDate, into p: UnsafeMutablePointer<UInt8>, field: String, index: Int) throws(PayloadError) {
+    private static func dateComponents(_ date: CivilDate, index: Int, field: String) throws(PayloadError) -> (year: Int, month: Int, day: Int) {
         let c = date.components
         guard (1000...9999).contains(c.year) else {
             throw .invalidField(field: patientField(index, field), reason: "is outside the years 1000 to 9999")
         }
-        putDigits(c.year, count: 4, into: p)
-        p[4] = UInt8(ascii: "-")
-        putDigits(c.month, count: 2, into: p + 5)
-        p[7] = UInt8(ascii: "-")
-        putDigits(c.day, count: 2, into: p + 8)
+        return c
     }
 
     /// Unix seconds as `YYYY-MM-DDThh:mm:ssZ`.

@@ -5,8 +5,6 @@ struct XMLOut {
     let writer: xmlTextWriterPtr
     let output: PayloadOutput
     let collector: XMLErrorCollector
-    /// Scratch space for short ASCII values (dates, numbers), NUL-terminated.
-    let scratch: UnsafeMutablePointer<UInt8>
 
     @inline(__always)
     private func check(_ rc: Int32) throws(PayloadError) {
@@ -60,10 +58,21 @@ struct XMLOut {
         try check(rc)
     }
 
-    /// `<name>scratch</name>` for an ASCII value already placed (NUL-terminated) in `scratch`.
+    /// Text content of the current element, escaped by libxml2.
     @inline(__always)
-    func elementFromScratch(_ name: StaticString) throws(PayloadError) {
-        try check(xmlTextWriterWriteElement(writer, LibXML.name(name), scratch))
+    func text(_ text: String) throws(PayloadError) {
+        let rc = text.withCString { c in
+            UnsafeRawPointer(c).withMemoryRebound(to: xmlChar.self, capacity: 1) {
+                xmlTextWriterWriteString(writer, $0)
+            }
+        }
+        try check(rc)
+    }
+
+    /// Markup, or values that cannot need escaping (ASCII digits, '-', M/F/X), written as is.
+    @inline(__always)
+    func markup(_ bytes: UnsafePointer<UInt8>, count: Int) throws(PayloadError) {
+        try check(xmlTextWriterWriteRawLen(writer, bytes, Int32(count)))
     }
 
     func attribute(_ name: StaticString, _ value: String) throws(PayloadError) {
