@@ -19,15 +19,16 @@ final class PayloadOutput {
     /// The first failure; once set, every further write fails.
     private(set) var failure: PayloadError?
 
-    /// Collects the bytes in `memory`.
-    init() {
+    /// Collects the bytes in `memory`, reserving `expectedSize` up front.
+    init(expectedSize: Int = 0) {
         fd = -1; path = ""; capacity = 0; hasher = nil
         buffer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 8)
+        memory.reserveCapacity(expectedSize)
     }
 
-    /// Writes to `fd` (not closed here) and hashes; `path` is for messages.
-    init(fd: Int32, path: String, bufferSize: Int = 1 << 20) {
-        self.fd = fd; self.path = path; capacity = bufferSize; hasher = SHA256()
+    /// Writes to `fd` (not closed here), hashing unless told not to; `path` is for messages.
+    init(fd: Int32, path: String, hashing: Bool = true, bufferSize: Int = 1 << 20) {
+        self.fd = fd; self.path = path; capacity = bufferSize; hasher = hashing ? SHA256() : nil
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
     }
 
@@ -65,7 +66,7 @@ final class PayloadOutput {
         if let failure { throw failure }
     }
 
-    /// Lower-case hex SHA-256 of everything written (file mode only). Call once, after `finish()`.
+    /// Lower-case hex SHA-256 of everything written (file mode with hashing; else empty). Call once, after `finish()`.
     func sha256Hex() -> String { hasher?.finalizeHex() ?? "" }
 
     private func flushBuffer() -> Bool {

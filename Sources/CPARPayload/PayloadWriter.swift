@@ -12,17 +12,20 @@ import Darwin
 public enum PayloadWriter {
     /// The whole payload in memory (for small panels and tests).
     public static func bytes(for extract: PanelExtract, header: PayloadHeader) throws(PayloadError) -> [UInt8] {
-        let output = PayloadOutput()
+        // About 250 bytes a patient with short names, plus the header.
+        let output = PayloadOutput(expectedSize: 4096 + 256 * extract.patients.count)
         try serialise(extract, header: header, into: output)
         return output.memory
     }
 
     /// Streams the payload to a new file created 0600: writes `path + ".tmp"`, fsyncs it, renames it over `path`
     /// and fsyncs the directory. Returns the file's SHA-256 (lower-case hex) and size in bytes.
-    /// - Parameter sync: `false` skips both fsyncs (for dry runs such as `cparctl extract`); anything that will
-    ///   be sent must keep the default.
+    /// - Parameters:
+    ///   - sync: `false` skips both fsyncs.
+    ///   - hash: `false` skips the SHA-256 (about half the cost) and returns an empty `sha256`.
+    ///   Both are for dry runs such as `cparctl extract`; a payload that will be sent must keep the defaults.
     public static func write(
-        _ extract: PanelExtract, header: PayloadHeader, to path: String, sync: Bool = true
+        _ extract: PanelExtract, header: PayloadHeader, to path: String, sync: Bool = true, hash: Bool = true
     ) throws(PayloadError) -> (sha256: String, bytes: Int) {
         try checkHeader(extract, header)
         let temporary = path + ".tmp"
@@ -39,7 +42,7 @@ public enum PayloadWriter {
         }
         // Exactly 0600 whatever the umask.
         guard fchmod(fd, 0o600) == 0 else { throw .io(path: temporary, operation: "fchmod", errno: errno) }
-        let output = PayloadOutput(fd: fd, path: temporary)
+        let output = PayloadOutput(fd: fd, path: temporary, hashing: hash)
         try serialise(extract, header: header, into: output)
         if sync, fsync(fd) != 0 { throw .io(path: temporary, operation: "fsync", errno: errno) }
         open = false

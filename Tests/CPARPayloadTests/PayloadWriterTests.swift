@@ -113,6 +113,17 @@ import Testing
         }
     }
 
+    @Test func aDryRunWriteSkipsTheHashButWritesTheSameBytes() throws {
+        try Fixtures.withTemporaryDirectory { dir in
+            let path = dir + "/dry.xml"
+            let result = try PayloadWriter.write(Fixtures.extract(), header: Fixtures.header, to: path, sync: false, hash: false)
+            #expect(result.sha256 == "")
+            let file = try readFile(path)
+            #expect(result.bytes == file.count)
+            #expect(file == (try PayloadWriter.bytes(for: Fixtures.extract(), header: Fixtures.header)))
+        }
+    }
+
     @Test func rewritingReplacesTheFileAndAStaleTemporary() throws {
         try Fixtures.withTemporaryDirectory { dir in
             let path = dir + "/payload.xml"
