@@ -34,10 +34,10 @@ public enum PayloadWriter {
         }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io(path: temporary, operation: "open", errno: errno) }
-        var open = true
+        var isOpen = true
         var renamed = false
         defer {
-            if open { close(fd) }
+            if isOpen { close(fd) }
             if !renamed { unlink(temporary) }
         }
         // Exactly 0600 whatever the umask.
@@ -45,7 +45,7 @@ public enum PayloadWriter {
         let output = PayloadOutput(fd: fd, path: temporary, hashing: hash)
         try serialise(extract, header: header, into: output)
         if sync, fsync(fd) != 0 { throw .io(path: temporary, operation: "fsync", errno: errno) }
-        open = false
+        isOpen = false
         guard close(fd) == 0 else { throw .io(path: temporary, operation: "close", errno: errno) }
         guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
         renamed = true
