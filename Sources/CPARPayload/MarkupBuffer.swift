@@ -1,0 +1,56 @@
+/// A reusable buffer for the fixed markup around a patient's values. It only ever holds element tags and
+/// values that cannot need escaping (ASCII digits, '-', M/F/X); names go through libxml2.
+struct MarkupBuffer {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always)
+    mutating func reset() { count = 0 }
+
+    @inline(__always)
+    mutating func append(_ s: StaticString) {
+        let n = s.utf8CodeUnitCount
+        precondition(count + n <= capacity)
+        (base + count).update(from: s.utf8Start, count: n)
+        count += n
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        precondition(count < capacity)
+        base[count] = byte
+        count += 1
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits (`value` must fit).
+    @inline(__always)
+    mutating func append(digits value: Int, width: Int) {
+        precondition(count + width <= capacity)
+        var v = value
+        var i = count + width - 1
+        while i >= count {
+            base[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+            v /= 10
+            i -= 1
+        }
+        count += width
+    }
+
+    /// `YYYY-MM-DD`; the year must have four digits.
+    @inline(__always)
+    mutating func append(date c: (year: Int, month: Int, day: Int)) {
+        append(digits: c.year, width: 4)
+        append(byte: UInt8(ascii: "-"))
+        append(digits: c.month, width: 2)
+        append(byte: UInt8(ascii: "-"))
+        append(digits: c.day, width: 2)
+    }
+}
