@@ -46,7 +46,7 @@ final class Context {
 
     func today() throws -> CivilDate {
         let calendar = try SendCalendar(config: config())
-        return calendar.localDate(of: Date())
+        return calendar.civilDate(of: Date())
     }
 
     func out(_ text: String) { print(text) }

@@ -1,3 +1,4 @@
+import CPARCore
 import CLibXML2
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,7 @@ final class PayloadOutput {
     private var used = 0
     private(set) var memory: [UInt8] = []
     private(set) var byteCount = 0
-    private let hasher: SHA256?
+    private var hasher: SHA256?
     /// The first failure; once set, every further write fails.
     private(set) var failure: PayloadError?
 
@@ -67,7 +68,7 @@ final class PayloadOutput {
     }
 
     /// Lower-case hex SHA-256 of everything written (file mode with hashing; else empty). Call once, after `finish()`.
-    func sha256Hex() -> String { hasher?.finalizeHex() ?? "" }
+    func sha256Hex() -> String { hasher.map { SHA256.hex($0.finalize()) } ?? "" }
 
     private func flushBuffer() -> Bool {
         guard used > 0 else { return true }

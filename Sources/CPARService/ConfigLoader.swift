@@ -10,7 +10,7 @@ public enum ConfigLoader {
         explicit ?? ProcessInfo.processInfo.environment["CPARD_CONFIG"] ?? defaultPath
     }
 
-    public static func load(path: String) throws(ConfigError) -> Config {
+    public static func load(path: String) throws -> Config {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw ConfigError(file: path, line: nil, message: "cannot read the configuration file")

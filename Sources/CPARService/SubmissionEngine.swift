@@ -4,6 +4,12 @@ import CPARStore
 import CPARPayload
 import CPARTransport
 
+/// A concrete generator wrapping any other, so the engine can take a seeded one in tests.
+public struct AnyRandom: RandomNumberGenerator {
+    var base: any RandomNumberGenerator
+    public mutating func next() -> UInt64 { base.next() }
+}
+
 /// Moves submissions through Queued → Pending → Submitted / Failed. Every transition is one store transaction;
 /// the attempt counter is committed before each POST, and every attempt of a submission posts the same payload file
 /// with the same Idempotency-Key, so a crash at any point loses nothing and never sends under a different key.
@@ -23,7 +29,7 @@ public final class SubmissionEngine {
     let calendar: SendCalendar
     let policy: RetryPolicy
     let clock: @Sendable () -> Int64
-    var random: any RandomNumberGenerator
+    var random: AnyRandom
 
     public init(config: Config, store: StateStore, transport: RegistryTransport, log: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
@@ -35,7 +41,7 @@ public final class SubmissionEngine {
         self.calendar = try SendCalendar(config: config)
         self.policy = RetryPolicy(minBackoff: config.minBackoff, maxBackoff: config.maxBackoff, maxLifetime: config.maxLifetime)
         self.clock = clock
-        self.random = random
+        self.random = AnyRandom(base: random)
     }
 
     var payloadDir: String { config.stateDir + "/payloads" }
@@ -143,7 +149,7 @@ public final class SubmissionEngine {
             panels.append(panel)
             byPanel[panel.id] = s
         }
-        let asOf = calendar.localDate(of: Date(timeIntervalSince1970: TimeInterval(clock())))
+        let asOf = calendar.civilDate(of: Date(timeIntervalSince1970: TimeInterval(clock())))
         let source = try ExtractSource.load(config: config, store: store, asOf: asOf)
         let dir = payloadDir
         let results = source.forEach(panels, policy: config.validation) { extract -> (PanelExtract?, String?, Int) in
