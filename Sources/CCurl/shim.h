@@ -13,4 +13,10 @@ static inline CURLcode CCurl_setopt_callback(CURL *h, CURLoption o, CCurl_data_c
 static inline CURLcode CCurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode CCurl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 
+// Lazy, idempotent global initialisation (libcurl's reference count makes repeated calls harmless).
+static inline CURLcode CCurl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+// Macros Swift cannot import as typed values.
+static inline size_t CCurl_readfunc_abort(void) { return (size_t)CURL_READFUNC_ABORT; }
+static inline int CCurl_error_size(void) { return CURL_ERROR_SIZE; }
+
 #endif
