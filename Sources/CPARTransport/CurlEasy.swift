@@ -10,6 +10,8 @@ struct CurlSetupError: Error, CustomStringConvertible {
     }
 }
 
+struct CurlCodeError: Error { let code: CURLcode }
+
 /// One easy handle for one transfer. Owns its error buffer and header lists until deinit, so everything
 /// handed to libcurl outlives `perform()`.
 final class CurlEasy {
@@ -77,6 +79,20 @@ final class CurlEasy {
         var code: Int = 0
         _ = CCurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+
+    /// The connection's socket (after a `CURLOPT_CONNECT_ONLY` transfer).
+    var activeSocket: Int32? {
+        var socket = curl_socket_t(-1)
+        guard CCurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return nil }
+        return socket
+    }
+
+    /// `curl_easy_recv`: bytes read (0 at end of stream), or the failure code (`CURLE_AGAIN`: nothing yet).
+    func receive(into buffer: inout [UInt8]) -> Result<Int, CurlCodeError> {
+        var count = 0
+        let code = buffer.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress, $0.count, &count) }
+        return code == CURLE_OK ? .success(count) : .failure(CurlCodeError(code: code))
     }
 
     /// libcurl's detailed message for the last failure, or its generic text for `code`.

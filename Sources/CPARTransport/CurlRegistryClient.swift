@@ -120,19 +120,7 @@ public final class CurlRegistryClient: RegistryTransport {
                          configure: (CurlEasy) throws(CurlSetupError) -> [String]) -> Outcome {
         guard let easy = CurlEasy() else { return .failed(.retryable(reason: "libcurl unavailable", retryAfter: nil)) }
         do {
-            let protocols = settings.allowInsecureHTTP ? "http,https" : "https"
-            try easy.set(CURLOPT_URL, url)
-            try easy.set(CURLOPT_NOSIGNAL, 1)
-            try easy.set(CURLOPT_PROTOCOLS_STR, protocols)
-            try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
-            try easy.set(CURLOPT_FOLLOWLOCATION, 0)
-            try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
-            try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
-            try easy.set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
-            if let cert = settings.clientCertPath { try easy.set(CURLOPT_SSLCERT, cert) }
-            if let key = settings.clientKeyPath { try easy.set(CURLOPT_SSLKEY, key) }
-            if let ca = settings.caFilePath { try easy.set(CURLOPT_CAINFO, ca) }
-            try easy.set(CURLOPT_CONNECTTIMEOUT, settings.connectTimeout)
+            try applyConnectionOptions(easy, url: url)
             try easy.set(CURLOPT_TIMEOUT, settings.timeout)
             try easy.set(CURLOPT_USERAGENT, settings.userAgent)
             try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(HTTPExchange.responseCap))
@@ -150,9 +138,43 @@ public final class CurlRegistryClient: RegistryTransport {
         let code = withExtendedLifetime(exchange) { easy.perform() }
         if exchange.overflowed { return .failed(.permanent(reason: "response larger than 1 MiB")) }
         guard code == CURLE_OK else {
-            return .failed(FailureClassifier.classify(curl: code, detail: easy.errorText(for: code)))
+            let detail = easy.errorText(for: code)
+            if !exchange.sawResponse, Self.mayHideTLSRefusal(code, detail), url.lowercased().hasPrefix("https:"),
+               let alert = probeHandshake(url: url) {
+                return .failed(.permanent(reason: "TLS handshake failed: \(alert)"))
+            }
+            return .failed(FailureClassifier.classify(curl: code, detail: detail))
         }
         return .response(status: easy.responseCode, body: exchange.body)
+    }
+
+    /// Options shared by requests and the handshake probe: where to connect and how to secure it.
+    private func applyConnectionOptions(_ easy: CurlEasy, url: String) throws(CurlSetupError) {
+        let protocols = settings.allowInsecureHTTP ? "http,https" : "https"
+        try easy.set(CURLOPT_URL, url)
+        try easy.set(CURLOPT_NOSIGNAL, 1)
+        try easy.set(CURLOPT_PROTOCOLS_STR, protocols)
+        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
+        try easy.set(CURLOPT_FOLLOWLOCATION, 0)
+        try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
+        try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        try easy.set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
+        if let cert = settings.clientCertPath { try easy.set(CURLOPT_SSLCERT, cert) }
+        if let key = settings.clientKeyPath { try easy.set(CURLOPT_SSLKEY, key) }
+        if let ca = settings.caFilePath { try easy.set(CURLOPT_CAINFO, ca) }
+        try easy.set(CURLOPT_CONNECTTIMEOUT, settings.connectTimeout)
+    }
+
+    /// A failure before any response that could be a TLS refusal whose alert was lost (see `HandshakeProbe`).
+    private static func mayHideTLSRefusal(_ code: CURLcode, _ detail: String) -> Bool {
+        guard !FailureClassifier.isTLSAlert(detail) else { return false }
+        return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING
+            || code == CURLE_SSL_CONNECT_ERROR
+    }
+
+    private func probeHandshake(url: String) -> String? {
+        guard let easy = CurlEasy(), (try? applyConnectionOptions(easy, url: url)) != nil else { return nil }
+        return HandshakeProbe.refusal(using: easy, waitSeconds: min(settings.connectTimeout, 3))
     }
 
     private func failure(status: Int, body: [UInt8], retryAfter: String?) -> RegistryResult {

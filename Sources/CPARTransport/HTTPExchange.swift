@@ -12,6 +12,8 @@ final class HTTPExchange {
     private(set) var overflowed = false
     /// `Retry-After` of the last response header block seen.
     private(set) var retryAfter: String?
+    /// A response status line arrived.
+    private(set) var sawResponse = false
     /// File descriptor the request body is read from, or -1.
     var uploadFD: Int32 = -1
     /// `errno` of a failed read of the upload file.
@@ -30,7 +32,7 @@ final class HTTPExchange {
     }
 
     func header(_ line: String) {
-        if line.hasPrefix("HTTP/") { retryAfter = nil; return }   // a new response (e.g. after 100 Continue)
+        if line.hasPrefix("HTTP/") { retryAfter = nil; sawResponse = true; return }   // a new response (e.g. after 100 Continue)
         guard let colon = line.firstIndex(of: ":") else { return }
         if line[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" {
             retryAfter = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
