@@ -50,7 +50,7 @@ public final class CurlRegistryClient: RegistryTransport {
 
     public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult {
         guard !idempotencyKey.isEmpty,
-              !idempotencyKey.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+              !idempotencyKey.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value >= 0x7F }) else {
             return .permanent(reason: "invalid idempotency key")
         }
         let fd = open(payloadPath, O_RDONLY | O_CLOEXEC)

@@ -124,6 +124,15 @@ import Testing
         #expect(try f.sim.requests().isEmpty)
     }
 
+    @Test func headerBreakingIdempotencyKeyIsRefused() throws {
+        let f = try RegistryFixture()
+        let client = try f.client()
+        for key in ["", "a\r\nX-Evil: 1", "ключ"] {
+            #expect(try f.submit(client, key: key) == .permanent(reason: "invalid idempotency key"))
+        }
+        #expect(try f.sim.requests().isEmpty)
+    }
+
     @Test func largePayloadIsStreamedIntact() throws {
         let f = try RegistryFixture()
         let big = f.dir.file("big.xml")

@@ -46,6 +46,16 @@ import Testing
         #expect(try sink.index().isEmpty)
     }
 
+    @Test func smtpsRefusesAServerWithoutTLS() throws {
+        let dir = try TempDirectory()
+        let sink = try SMTPSink(in: dir)
+        defer { sink.stop() }
+        let smtp = SMTPDelivery(url: "smtps://127.0.0.1:\(sink.port)", from: "cpard@x", username: nil, password: nil,
+                                caFile: nil)
+        #expect(throws: NoticeError.self) { try smtp.send(to: "ops@x", message: Array("x\r\n".utf8)) }
+        #expect(try sink.index().isEmpty)
+    }
+
     @Test func envelopeAddressesCannotInjectCommands() {
         let smtp = SMTPDelivery(url: "smtp://127.0.0.1:1", from: "cpard@x", username: nil, password: nil, caFile: nil)
         for to in ["ops@x>\r\nRCPT TO:<evil@y", "", "two words@x", "<>"] {
