@@ -7,6 +7,10 @@ public enum DaemonMain {
     public static let usage = "usage: cpard [--config PATH] [--once] [--check-config]"
 
     public static func run(_ arguments: [String]) -> Int32 {
+        // Start from a clean signal mask whatever the parent left us; the service blocks its own signals later.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
         let args: Arguments
         do {
             args = try Arguments(arguments, spec: OptionSpec(flags: ["once", "check-config", "help"]))
@@ -41,6 +45,7 @@ public enum DaemonMain {
                 return ExitStatus.problems.rawValue
             }
         }
+        Daemon.blockSignals()
         do {
             return try Daemon(configPath: path, config: config, log: log).run()
         } catch {

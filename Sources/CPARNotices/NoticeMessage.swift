@@ -6,8 +6,9 @@ public enum NoticeMessage {
     /// - Parameters:
     ///   - date: Unix seconds; written in UTC with English names, independent of locale.
     ///   - messageID: the id without angle brackets (`@localhost` is added when it has no '@').
+    ///   - extraHeaders: further fields (e.g. `X-Cpard-Panel`), sanitised like the others.
     public static func rfc5322(from: String, to: String, subject: String, body: String,
-                               date: Int64, messageID: String) -> [UInt8] {
+                               date: Int64, messageID: String, extraHeaders: [(String, String)] = []) -> [UInt8] {
         var out: [UInt8] = []
         func header(_ name: String, _ value: String) { out += Array("\(name): \(value)\r\n".utf8) }
         header("Date", RFC5322Date.format(date))
@@ -15,6 +16,7 @@ public enum NoticeMessage {
         header("To", headerValue(to))
         header("Subject", encodedSubject(headerValue(subject)))
         header("Message-ID", "<\(messageIDValue(messageID))>")
+        for (name, value) in extraHeaders where isFieldName(name) { header(name, headerValue(value)) }
         header("MIME-Version", "1.0")
         header("Content-Type", "text/plain; charset=utf-8")
 
@@ -28,6 +30,11 @@ public enum NoticeMessage {
             out += [0x0D, 0x0A]
         }
         return out
+    }
+
+    /// RFC 5322 field names: printable ASCII except ':'.
+    static func isFieldName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }
     }
 
     /// One line, no control characters: CR, LF, tab and other C0/DEL become spaces, runs of spaces collapse.

@@ -12,7 +12,6 @@ public final class Daemon: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var pendingSignals: Set<Int32> = []
-    private var signalSources: [DispatchSourceSignal] = []
     private var heartbeat = Date()
 
     public init(configPath: String, config: Config, log: Logger, notifier: SystemdNotifier = SystemdNotifier()) throws {
@@ -60,14 +59,33 @@ public final class Daemon: @unchecked Sendable {
         return 0
     }
 
+    static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2]
+
+    /// Blocks the handled signals in the calling thread and every thread it starts later. Call first thing in
+    /// `main`, before any other thread exists, so that only the `sigwait` thread ever receives them.
+    public static func blockSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in handledSignals { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// A dedicated thread takes the blocked signals with `sigwait` and hands them to the loop.
     private func installSignals() {
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in self?.received(sig) }
-            source.resume()
-            signalSources.append(source)
+        Daemon.blockSignals()
+        let thread = Thread { [weak self] in
+            var set = sigset_t()
+            sigemptyset(&set)
+            for sig in Daemon.handledSignals { sigaddset(&set, sig) }
+            while true {
+                var sig: Int32 = 0
+                guard sigwait(&set, &sig) == 0 else { continue }
+                guard let self else { return }
+                self.received(sig)
+            }
         }
+        thread.name = "cpard-signals"
+        thread.start()
     }
 
     private func received(_ sig: Int32) {

@@ -47,7 +47,7 @@ public final class NoticeDispatcher {
     public func deliverDue() throws -> Int {
         let now = clock()
         var left = 0
-        for var n in try store.undeliveredNotices(now: now) {
+        for var n in try store.undeliveredNotices(now: now, maildir: true, smtp: smtp != nil) {
             let label = try store.submission(id: n.submissionID)?.panelLabel
             let bytes = NoticeDispatcher.message(n, from: config.smtpFrom, panelLabel: label)
             var errors: [String] = []
@@ -68,8 +68,6 @@ public final class NoticeDispatcher {
                 } catch {
                     errors.append("smtp: \(error)")
                 }
-            } else if smtp == nil {
-                n.smtpDelivered = true
             }
             n.attempts += 1
             if errors.isEmpty {

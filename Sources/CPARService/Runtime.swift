@@ -31,7 +31,7 @@ public final class Runtime {
         guard !config.registryURL.isEmpty else { return UnconfiguredRegistry() }
         let token = try config.tokenFile.map { try ConfigLoader.readSecret($0) }
         return try CurlRegistryClient(settings: RegistryClientSettings(config: config, token: token),
-                                      parser: .libxml2)
+                                      parser: .registryMessages)
     }
 
     /// One pass: take spool requests, send what is due, poll Pending, deliver notices.
@@ -63,7 +63,7 @@ public final class Runtime {
 
     /// When the next piece of work is due (a send, a poll or a notice), if any.
     public func nextWakeup() throws -> Int64? {
-        [try store.nextDueTime(), try store.nextNoticeTime()].compactMap { $0 }.min()
+        [try store.nextDueTime(), try store.nextNoticeTime(maildir: true, smtp: config.smtpURL != nil)].compactMap { $0 }.min()
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct RegistryClientSettingsTests {
     private func make(_ settings: RegistryClientSettings) throws(TransportError) -> CurlRegistryClient {
-        try CurlRegistryClient(settings: settings, parser: TestResponseParser.parser)
+        try CurlRegistryClient(settings: settings, parser: ResponseParser.registryMessages)
     }
 
     @Test func fromConfig() {

@@ -76,7 +76,7 @@ import Testing
         // payload values) are not.
         let f = try RegistryFixture()
         let client = try CurlRegistryClient(settings: f.settings(), parser: ResponseParser(
-            parseReceipt: TestResponseParser.receipt,
+            parseReceipt: ResponseParser.registryMessages.parseReceipt,
             parseAcknowledgement: { _ in
                 Acknowledgement(status: .rejected, trackingID: "T", errors: [.init(code: "SCHEMA", message: "PHN 123")])
             }))

@@ -28,7 +28,7 @@ final class RegistryFixture: @unchecked Sendable {
     }
 
     func client(_ settings: RegistryClientSettings? = nil) throws -> CurlRegistryClient {
-        try CurlRegistryClient(settings: settings ?? self.settings(), parser: TestResponseParser.parser)
+        try CurlRegistryClient(settings: settings ?? self.settings(), parser: ResponseParser.registryMessages)
     }
 
     func submit(_ client: CurlRegistryClient? = nil, key: String = UUID().uuidString) throws -> RegistryResult {

@@ -109,7 +109,7 @@ import Testing
         let f = try RegistryFixture(insecureHTTP: true)
         let plain = RegistryClientSettings(url: f.sim.baseURL)
         #expect(throws: TransportError.insecureURLRefused) {
-            try CurlRegistryClient(settings: plain, parser: TestResponseParser.parser)
+            try CurlRegistryClient(settings: plain, parser: ResponseParser.registryMessages)
         }
         var allowed = plain
         allowed.allowInsecureHTTP = true

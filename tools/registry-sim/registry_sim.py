@@ -558,6 +558,8 @@ def main(argv: list[str]) -> int:
             stopping.set()
             threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # A parent started from a thread that blocks SIGTERM passes that mask on: unblock, so terminate() works.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if args.parent_pid:

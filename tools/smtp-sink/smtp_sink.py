@@ -123,6 +123,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--out", required=True, help="directory for <n>.eml and messages.jsonl")
     p.add_argument("--parent-pid", type=int, help="exit when this process exits")
     args = p.parse_args(argv)
+    # A parent started from a thread that blocks SIGTERM passes that mask on: unblock, so terminate() works.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     try:
         return asyncio.run(serve(args))
     except OSError as e:
