@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CPARCore
+
+/// Per-patient latest visit (days since 1970-01-01; `Int32.min` = none), one table per worker.
+final class VisitTable: @unchecked Sendable {
+    let days: UnsafeMutablePointer<Int32>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        days = .allocate(capacity: max(1, count))
+        days.initialize(repeating: .min, count: max(1, count))
+    }
+    deinit { days.deallocate() }
+}
+
+/// One worker's share of `appointments.csv`: for each known patient, the latest counting appointment ≤ as-of.
+struct AppointmentsSink: CSVSink {
+    let file: String
+    let expected: Int
+    let appointmentID: Int, patientID: Int, date: Int, status: Int
+    let index: PatientIndex
+    let asOf: Int32
+    let table: VisitTable
+    private let days: UnsafeMutablePointer<Int32>
+    private let cache: Cache
+    private var cachedLength = -1
+    private var cachedIndex = -1
+    var issues: IssueLog
+    private(set) var rows = 0
+
+    final class Cache: @unchecked Sendable {
+        static let capacity = 64
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        deinit { bytes.deallocate() }
+    }
+
+    init(file: String, expected: Int, columns c: [Int], index: PatientIndex, patients: Int, asOf: CivilDate,
+         issueLimit: Int) {
+        self.file = file
+        self.expected = expected
+        appointmentID = c[0]; patientID = c[1]; date = c[3]; status = c[4]
+        self.index = index
+        self.asOf = asOf.daysSinceEpoch
+        table = VisitTable(count: patients)
+        days = table.days
+        cache = Cache()
+        issues = IssueLog(limit: issueLimit)
+    }
+
+    @inline(__always)
+    mutating func consume(_ r: CSVRecord) {
+        rows &+= 1
+        if r.fieldCount != expected || r.problem != nil {
+            let why = r.problem?.description ?? FieldRules.fieldCountMessage(expected: expected, found: r.fieldCount)
+            reject(r, field: nil, why + "; row skipped")
+            return
+        }
+        guard let day = CivilDate(isoBytes: r.trimmed(date)) else {
+            reject(r, field: "date", "not a date (YYYY-MM-DD); row skipped")
+            return
+        }
+        let d = day.daysSinceEpoch
+        guard d <= asOf, FieldRules.countsAsVisit(r.trimmed(status)) else { return }
+        let key = r.trimmed(patientID)
+        let i: Int
+        if key.count == cachedLength && (key.count == 0 || memcmp(cache.bytes, key.baseAddress!, key.count) == 0) {
+            i = cachedIndex
+        } else {
+            i = index.lookup(key)
+            if key.count <= Cache.capacity {
+                if key.count > 0 { cache.bytes.update(from: key.baseAddress!, count: key.count) }
+                cachedLength = key.count
+                cachedIndex = i
+            } else {
+                cachedLength = -1
+            }
+        }
+        if i >= 0 && days[i] < d { days[i] = d }
+    }
+
+    private mutating func reject(_ r: CSVRecord, field: String?, _ message: String) {
+        let id = r.trimmed(appointmentID)
+        issues.add(InputIssue(file: file, line: r.line, field: field, message: message,
+                              recordID: id.isEmpty ? nil : String(decoding: id, as: UTF8.self)))
+    }
+}
