@@ -41,12 +41,14 @@ public enum EMRLoader {
         let patientParts = try ParallelCSV.read(
             file: patientFile, header: patientHeader,
             nominalOffsets: offsets(EMRFiles.patients, patientFile, patientHeader, options),
-            bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes
+            bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes,
+            discarded: &stats.discardedWorkers
         ) { _ in
             PatientsSink(file: EMRFiles.patients, expected: patientHeader.names.count, columns: patientColumns,
                          issueLimit: options.maxIssues)
         }
-        let total = patientParts.reduce(0) { $0 + $1.sink.records.count }
+        let counts = patientParts.map { $0.sink.records.count }
+        let total = counts.reduce(0, +)
         let patients = [PatientRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
             var at = 0
             for part in patientParts {
@@ -59,9 +61,9 @@ public enum EMRLoader {
         }
         let patientIssueStart = issues.issues.count
         var owner = 0
-        for part in patientParts {
+        for (part, count) in zip(patientParts, counts) {
             issues.append(part.sink.issues, lineOffset: part.firstLine, ownerOffset: owner)
-            owner += part.sink.records.count
+            owner += count
         }
         stats.patientRows = patientParts.reduce(0) { $0 + $1.records }
         stats.patientsSeconds = now() - phase
@@ -91,7 +93,8 @@ public enum EMRLoader {
         let visitParts = try ParallelCSV.read(
             file: visitFile, header: visitHeader,
             nominalOffsets: offsets(EMRFiles.appointments, visitFile, visitHeader, options),
-            bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes
+            bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes,
+            discarded: &stats.discardedWorkers
         ) { _ in
             AppointmentsSink(file: EMRFiles.appointments, expected: visitHeader.names.count, columns: visitColumns,
                              index: index, patients: total, asOf: asOf, issueLimit: options.maxIssues)

@@ -57,5 +57,7 @@ public struct EMRLoadStatistics: Sendable, Equatable {
     public var indexSeconds = 0.0
     public var appointmentsSeconds = 0.0
     public var totalSeconds = 0.0
+    /// Workers whose speculative start fell inside a quoted field (their range was re-read by the previous worker).
+    public var discardedWorkers = 0
     public init() {}
 }

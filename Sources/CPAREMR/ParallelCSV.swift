@@ -30,10 +30,12 @@ enum ParallelCSV {
     }
 
     /// Reads every data record of `file`. `nominalOffsets` (ascending, one per worker after the first) say where the
-    /// workers after the first start looking for a line start. Returns the accepted workers' sinks in file order.
+    /// workers after the first start looking for a line start. Returns the accepted workers' sinks in file order;
+    /// `discarded` counts the workers whose speculative start turned out to be inside a record.
     static func read<Sink: CSVSink>(file: InputFile, header: CSVHeader, nominalOffsets: [Int],
                                     bufferSize: Int = CSVParser.defaultBufferSize,
                                     maxRecord: Int = CSVParser.defaultMaxRecord,
+                                    discarded: inout Int,
                                     makeSink: (Int) -> Sink) throws(EMRError) -> [Part<Sink>] {
         var starts = [header.dataStart]
         for nominal in nominalOffsets {
@@ -68,6 +70,7 @@ enum ParallelCSV {
             }
             // Worker k started inside a record: drop it and let the owner read on through its range.
             slots[k].sink = makeSink(k)
+            discarded += 1
             if boundary < stops[k] {
                 slots[owner].work(until: stops[k])
                 if let error = slots[owner].error { throw error }
