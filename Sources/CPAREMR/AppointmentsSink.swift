@@ -29,6 +29,8 @@ struct AppointmentsSink: CSVSink {
     private let cache: Cache
     private var cachedLength = -1
     private var cachedIndex = -1
+    /// The last patient found.
+    private var cursor = -1
     var issues: IssueLog
     private(set) var rows = 0
 
@@ -51,7 +53,7 @@ struct AppointmentsSink: CSVSink {
         issues = IssueLog(limit: issueLimit)
     }
 
-    @inline(__always)
+    @inline(always)
     mutating func consume(_ r: CSVRecord) {
         rows &+= 1
         if r.fieldCount != expected || r.problem != nil {
@@ -59,18 +61,24 @@ struct AppointmentsSink: CSVSink {
             reject(r, field: nil, why + "; row skipped")
             return
         }
-        guard let day = CivilDate(isoBytes: r.trimmed(date)) else {
+        guard let d = ISODate.days(r.trimmed(date)) else {
             reject(r, field: "date", "not a date (YYYY-MM-DD); row skipped")
             return
         }
-        let d = day.daysSinceEpoch
         guard d <= asOf, FieldRules.countsAsVisit(r.trimmed(status)) else { return }
         let key = r.trimmed(patientID)
         let i: Int
-        if key.count == cachedLength && (key.count == 0 || memcmp(cache.bytes, key.baseAddress!, key.count) == 0) {
+        if key.count == cachedLength && CSVBytes.equal(key, UnsafeBufferPointer(start: cache.bytes, count: key.count)) {
             i = cachedIndex
         } else {
-            i = index.lookup(key)
+            // Appointments are usually grouped by patient, often in patients.csv order: try the next patient
+            // before hashing (a random memory access per patient).
+            if index.isFirst(cursor &+ 1, withKey: key) {
+                i = cursor &+ 1
+            } else {
+                i = index.lookup(key)
+            }
+            if i >= 0 { cursor = i }
             if key.count <= Cache.capacity {
                 if key.count > 0 { cache.bytes.update(from: key.baseAddress!, count: key.count) }
                 cachedLength = key.count
@@ -82,6 +90,7 @@ struct AppointmentsSink: CSVSink {
         if i >= 0 && days[i] < d { days[i] = d }
     }
 
+    @inline(never)
     private mutating func reject(_ r: CSVRecord, field: String?, _ message: String) {
         let id = r.trimmed(appointmentID)
         issues.add(InputIssue(file: file, line: r.line, field: field, message: message,

@@ -26,7 +26,7 @@ final class BufferedWriter {
         buf.deallocate()
     }
 
-    @inline(__always)
+    @inline(always)
     func byte(_ b: UInt8) throws(SampleDataError) {
         if n == capacity { try flush() }
         buf[n] = b

@@ -74,7 +74,7 @@ struct CSVParser: ~Copyable {
 
     /// The next record, or nil at the end of the file or when the next record would start at or after `stop`.
     /// The record is valid until the next call.
-    @inline(__always)
+    @inline(always)
     mutating func nextRecord(before stop: Int) throws(EMRError) -> CSVRecord? {
         while true {
             if bufBase + pos >= stop { return nil }
@@ -112,6 +112,7 @@ struct CSVParser: ~Copyable {
     }
 
     /// Moves the unread bytes to the front of the buffer and reads more after them.
+    @inline(never)
     private mutating func refill() throws(EMRError) {
         let keep = n - pos
         if pos > 0 {
@@ -127,7 +128,7 @@ struct CSVParser: ~Copyable {
     }
 
     /// Parses a record without quotes in place. Returns the index after it, `incomplete`, or `needsSlowPath`.
-    @inline(__always)
+    @inline(always)
     private mutating func parseFast(_ start: Int) -> Int {
         let buf = self.buf, fields = self.fields, maxF = maxFields, end = n
         var p = start, nf = 0
@@ -169,6 +170,7 @@ struct CSVParser: ~Copyable {
 
     /// Parses any record, unescaping every field into `scratch`. In `lineMode` an open quote closes at the end of
     /// the line (or file). Returns the index after the record, `incomplete` or `unterminated`.
+    @inline(never)
     private mutating func parseSlow(_ start: Int, lineMode: Bool) -> Int {
         let buf = self.buf, scratch = self.scratch, fields = self.fields, maxF = maxFields, end = n
         var p = start, nf = 0, s = 0, lfs = 0
@@ -256,6 +258,7 @@ struct CSVParser: ~Copyable {
 
     /// Handles a record at `pos` that is unterminated or longer than `maxRecord`: re-reads its first physical line
     /// in line mode, or skips that line when it alone is too long. Returns the index after what it consumed.
+    @inline(never)
     private mutating func recover() throws(EMRError) -> Int {
         while true {
             let start = pos

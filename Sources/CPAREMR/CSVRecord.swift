@@ -46,13 +46,13 @@ public struct CSVRecord {
     }
 
     /// The raw bytes of field `index` (unescaped for quoted fields); empty when the record has no such field.
-    @inlinable
+    @inlinable @inline(always)
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
         index < stored ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
     }
 
     /// Field `index` without leading and trailing spaces and tabs.
-    @inlinable
+    @inlinable @inline(always)
     public func trimmed(_ index: Int) -> UnsafeBufferPointer<UInt8> { CSVBytes.trim(self[index]) }
 
     /// Field `index` as a String, trimmed of surrounding spaces and tabs (invalid UTF-8 becomes U+FFFD).
@@ -72,7 +72,7 @@ public struct CSVRecord {
 /// Byte helpers for CSV fields.
 public enum CSVBytes {
     /// Drops leading and trailing ASCII spaces and tabs.
-    @inlinable
+    @inlinable @inline(always)
     public static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         guard let base = b.baseAddress else { return b }
         var lo = 0, hi = b.count
@@ -82,7 +82,7 @@ public enum CSVBytes {
     }
 
     /// True when `b` equals the lowercase ASCII `lower`, ignoring ASCII case.
-    @inlinable
+    @inlinable @inline(always)
     public static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
         guard b.count == lower.utf8CodeUnitCount, let base = b.baseAddress else { return b.isEmpty && lower.utf8CodeUnitCount == 0 }
         let l = lower.utf8Start
@@ -95,10 +95,18 @@ public enum CSVBytes {
     }
 
     /// True when the two byte ranges are equal.
-    @inlinable
+    @inlinable @inline(always)
     public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        guard a.count > 0 else { return true }
-        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let p = a.baseAddress, let q = b.baseAddress else { return true }
+        if n <= 16 && n >= 8 {
+            // Two overlapping 8-byte loads cover 8...16 bytes (short IDs, the common case).
+            let r = UnsafeRawPointer(p), t = UnsafeRawPointer(q)
+            return r.loadUnaligned(as: UInt64.self) == t.loadUnaligned(as: UInt64.self)
+                && r.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                    == t.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return memcmp(p, q, n) == 0
     }
 }

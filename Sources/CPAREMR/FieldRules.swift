@@ -3,13 +3,13 @@ import CPARCore
 /// How EMR field values are read (SPEC §2). All take trimmed bytes.
 enum FieldRules {
     /// Patient `status`: `active` in any case.
-    @inline(__always)
+    @inline(always)
     static func isActive(_ b: UnsafeBufferPointer<UInt8>) -> Bool { CSVBytes.equalsIgnoringCase(b, "active") }
 
     enum GenderValue { case value(Gender?), invalid }
 
     /// `M`, `F`, `X` in any case; empty or `U`/`u` is missing; anything else is invalid.
-    @inline(__always)
+    @inline(always)
     static func gender(_ b: UnsafeBufferPointer<UInt8>) -> GenderValue {
         if b.isEmpty { return .value(nil) }
         guard b.count == 1 else { return .invalid }
@@ -23,7 +23,7 @@ enum FieldRules {
     }
 
     /// Appointment `status`: everything counts as a visit except cancelled/canceled and no_show/no show (any case).
-    @inline(__always)
+    @inline(always)
     static func countsAsVisit(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         switch b.count {
         case 7: return !(CSVBytes.equalsIgnoringCase(b, "no_show") || CSVBytes.equalsIgnoringCase(b, "no show"))

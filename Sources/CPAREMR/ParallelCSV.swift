@@ -100,11 +100,16 @@ enum ParallelCSV {
 
         func work(until stop: Int) {
             do {
-                while let record = try parser.nextRecord(before: stop) { sink.consume(record) }
-                end = parser.offset
+                // One exclusive access to `parser` and `sink` for the whole range, not one per record.
+                end = try Slot.drain(&parser, into: &sink, until: stop)
             } catch {
                 self.error = error
             }
+        }
+
+        private static func drain(_ parser: inout CSVParser, into sink: inout S, until stop: Int) throws(EMRError) -> Int {
+            while let record = try parser.nextRecord(before: stop) { sink.consume(record) }
+            return parser.offset
         }
     }
 

@@ -21,8 +21,13 @@ public struct PatientIndex: Sendable {
     public func contains(_ patientID: String) -> Bool { self[patientID] != nil }
 
     /// -1 when absent.
-    @inline(__always)
+    @inline(always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Int { storage.lookup(key) }
+
+    /// True when patient `i` exists, has exactly this key and is the first with it: a cheap check that lets a
+    /// caller reading rows in patients.csv order guess the next index before hashing.
+    @inline(always)
+    func isFirst(_ i: Int, withKey key: UnsafeBufferPointer<UInt8>) -> Bool { storage.isFirst(i, withKey: key) }
 
     /// A key arena: every key's bytes back to back, and where each ends.
     struct Keys {
@@ -58,6 +63,8 @@ public struct PatientIndex: Sendable {
         private let tableMask: UnsafeMutablePointer<Int>
         private var slots: UnsafeMutablePointer<UInt64>
         private var slotCount = 0
+        /// Bit i set: key i repeats an earlier key.
+        private let duplicateBits: UnsafeMutablePointer<UInt64>
 
         init(parts: [Keys], partitions: Int) {
             count = parts.reduce(0) { $0 + $1.count }
@@ -80,6 +87,8 @@ public struct PatientIndex: Sendable {
             tableBase = .allocate(capacity: partitions)
             tableMask = .allocate(capacity: partitions)
             slots = .allocate(capacity: 1)
+            duplicateBits = .allocate(capacity: count / 64 + 1)
+            duplicateBits.initialize(repeating: 0, count: count / 64 + 1)
         }
 
         deinit {
@@ -88,15 +97,16 @@ public struct PatientIndex: Sendable {
             tableBase.deallocate()
             tableMask.deallocate()
             slots.deallocate()
+            duplicateBits.deallocate()
         }
 
-        @inline(__always)
+        @inline(always)
         private func key(_ i: Int) -> UnsafeBufferPointer<UInt8> {
             let start = Int(ends[i - 1]), end = Int(ends[i])
             return UnsafeBufferPointer(start: arena + start, count: end - start)
         }
 
-        @inline(__always)
+        @inline(always)
         private func partition(ofTag tag: UInt64) -> Int { Int(truncatingIfNeeded: (tag &* UInt64(partitions)) >> 32) }
 
         /// Hashes every key, sizes and fills each partition (one per worker); returns the duplicates in index order.
@@ -136,6 +146,7 @@ public struct PatientIndex: Sendable {
             }
             let duplicates = found.lists.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
             distinct = n - duplicates.count
+            for d in duplicates { duplicateBits[d.duplicate >> 6] |= 1 << UInt64(d.duplicate & 63) }
             return duplicates
         }
 
@@ -166,7 +177,12 @@ public struct PatientIndex: Sendable {
             return duplicates
         }
 
-        @inline(__always)
+        @inline(always)
+        func isFirst(_ i: Int, withKey k: UnsafeBufferPointer<UInt8>) -> Bool {
+            i >= 0 && i < count && CSVBytes.equal(key(i), k) && duplicateBits[i >> 6] & (1 << UInt64(i & 63)) == 0
+        }
+
+        @inline(always)
         func lookup(_ k: UnsafeBufferPointer<UInt8>) -> Int {
             let h = PatientIndex.hash(k), tag = h >> 32
             let p = partition(ofTag: tag)
@@ -190,7 +206,7 @@ public struct PatientIndex: Sendable {
     }
 
     /// A fast 64-bit hash of a short byte string (8 bytes per step, then a final mix).
-    @inline(__always)
+    @inline(always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let count = key.count
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: count &+ 1)

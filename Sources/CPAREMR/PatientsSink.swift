@@ -37,7 +37,7 @@ struct PatientsSink: CSVSink {
         let patientID = String(decoding: idBytes, as: UTF8.self)
 
         let dobBytes = r.trimmed(dob)
-        let birth = CivilDate(isoBytes: dobBytes)
+        let birth = ISODate.days(dobBytes).map(CivilDate.init(daysSinceEpoch:))
         if birth == nil && !dobBytes.isEmpty && !unreadable {
             issues.add(InputIssue(file: file, line: r.line, field: "dob", message: "not a date (YYYY-MM-DD)",
                                   recordID: patientID), owner: local)

@@ -4,7 +4,7 @@ struct SplitMix64 {
 
     init(seed: UInt64) { state = seed }
 
-    @inline(__always)
+    @inline(always)
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -14,15 +14,15 @@ struct SplitMix64 {
     }
 
     /// Uniform in 0..<bound (bound > 0), by multiply-shift.
-    @inline(__always)
+    @inline(always)
     mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: bound).multipliedFullWidth(by: next())).high)
     }
 
     /// True with probability `percent`/100.
-    @inline(__always)
+    @inline(always)
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
-    @inline(__always)
+    @inline(always)
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

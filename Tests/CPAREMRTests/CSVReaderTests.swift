@@ -155,3 +155,31 @@ struct CSVReaderTests {
         }
     }
 }
+
+@Suite("ISODate")
+struct ISODateTests {
+    func days(_ s: String) -> Int32? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { ISODate.days(UnsafeBufferPointer($0)) }
+    }
+
+    @Test func agreesWithCivilDate() {
+        // Every day from 1899 to 2101, plus the edges of the accepted range.
+        var d = CivilDate(year: 1899, month: 1, day: 1)!
+        while d.year < 2102 {
+            #expect(days(d.description) == d.daysSinceEpoch, "\(d)")
+            d = d.adding(days: 1)
+        }
+        for s in ["1000-01-01", "9999-12-31", "2000-02-29", "1970-01-01"] {
+            #expect(days(s) == CivilDate(iso: s)?.daysSinceEpoch, "\(s)")
+        }
+    }
+
+    @Test func rejectsWhatCivilDateRejects() {
+        for s in ["", "2026-1-01", "2026-02-30", "1900-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "0999-12-31",
+                  "2026/01/01", "2026-01-0a", " 2026-01-01", "2026-01-011", "20260101", "2026-0１-01", "+026-01-01"] {
+            #expect(days(s) == nil, "\(s)")
+            #expect(CivilDate(iso: s) == nil, "\(s)")
+        }
+    }
+}

@@ -134,6 +134,25 @@ struct EMRLoaderTests {
         #expect(earlier.lastVisit(ofPatientAt: 0) == day("2026-02-01"))
     }
 
+    /// Appointments in patients.csv order take a shortcut past the hash; a duplicate patient_id must still get
+    /// its visits on the first row with that ID.
+    @Test func groupedAppointmentsWithDuplicatePatientIDs() throws {
+        let patients = patientHeader + ["P1", "P2", "P1", "P3", "P4"].map { "\($0),1,F,G,1950-01-01,M,active,PR1\n" }.joined()
+        let appointments = "appointment_id,patient_id,provider_id,date,status\n"
+            + "A1,P1,PR1,2026-01-01,completed\nA2,P2,PR1,2026-01-02,completed\nA3,P1,PR1,2026-01-03,completed\n"
+            + "A4,P3,PR1,2026-01-04,completed\nA5,P9,PR1,2026-01-05,completed\nA6,P4,PR1,2026-01-06,completed\n"
+            + "A7,P3,PR1,2026-01-07,completed\n"
+        let dir = try emrDir(patients: patients, appointments: appointments)
+        for threads in 1...2 {
+            let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault, threads: threads)
+            #expect(s.lastVisit(ofPatientAt: 0) == day("2026-01-03"))
+            #expect(s.lastVisit(ofPatientAt: 1) == day("2026-01-02"))
+            #expect(s.lastVisit(ofPatientAt: 2) == nil)
+            #expect(s.lastVisit(ofPatientAt: 3) == day("2026-01-07"))
+            #expect(s.lastVisit(ofPatientAt: 4) == day("2026-01-06"))
+        }
+    }
+
     @Test func badAppointmentRowsAreSkippedWithAnIssue() throws {
         let patients = patientHeader + "P1,1,F,G,1950-01-01,M,active,PR1\n"
         let appointments = """

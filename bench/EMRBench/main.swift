@@ -33,6 +33,18 @@ case "load":
         print(status.split(separator: "\n").filter { $0.hasPrefix("VmHWM") || $0.hasPrefix("VmRSS") }.joined(separator: "  "),
               "PatientRecord stride", MemoryLayout<PatientRecord>.stride)
     }
+case "parse":
+    // Single-threaded parse of one file with a trivial consumer: the reader's raw speed.
+    let start = Date()
+    let reader = try CSVReader(path: args[2])
+    var fields = 0, bytes = 0
+    try reader.forEachRecord { r in
+        fields += r.fieldCount
+        bytes += r[1].count
+    }
+    let seconds = Date().timeIntervalSince(start)
+    let size = (try FileManager.default.attributesOfItem(atPath: args[2])[.size] as? NSNumber)?.intValue ?? 0
+    print(String(format: "parse: %.3f s, %.0f MB/s, %d fields %d", seconds, Double(size) / 1e6 / seconds, fields, bytes))
 default:
     usage()
 }
