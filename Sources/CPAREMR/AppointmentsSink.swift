@@ -5,16 +5,16 @@ import Darwin
 #endif
 import CPARCore
 
-/// Per-patient latest visit (days since 1970-01-01; `Int32.min` = none), one table per worker.
+/// Per-patient latest visit as YYYYMMDD (0 = none), one table per worker.
 final class VisitTable: @unchecked Sendable {
-    let days: UnsafeMutablePointer<Int32>
+    let dates: UnsafeMutablePointer<UInt32>
     let count: Int
     init(count: Int) {
         self.count = count
-        days = .allocate(capacity: max(1, count))
-        days.initialize(repeating: .min, count: max(1, count))
+        dates = .allocate(capacity: max(1, count))
+        dates.initialize(repeating: 0, count: max(1, count))
     }
-    deinit { days.deallocate() }
+    deinit { dates.deallocate() }
 }
 
 /// One worker's share of `appointments.csv`: for each known patient, the latest counting appointment ≤ as-of.
@@ -23,9 +23,10 @@ struct AppointmentsSink: CSVSink {
     let expected: Int
     let appointmentID: Int, patientID: Int, date: Int, status: Int
     let index: PatientIndex
-    let asOf: Int32
+    /// YYYYMMDD.
+    let asOf: UInt32
     let table: VisitTable
-    private let days: UnsafeMutablePointer<Int32>
+    private let dates: UnsafeMutablePointer<UInt32>
     private let cache: Cache
     private var cachedLength = -1
     private var cachedIndex = -1
@@ -46,9 +47,10 @@ struct AppointmentsSink: CSVSink {
         self.expected = expected
         appointmentID = c[0]; patientID = c[1]; date = c[3]; status = c[4]
         self.index = index
-        self.asOf = asOf.daysSinceEpoch
+        let c = asOf.components
+        self.asOf = UInt32(c.year * 10_000 + c.month * 100 + c.day)
         table = VisitTable(count: patients)
-        days = table.days
+        dates = table.dates
         cache = Cache()
         issues = IssueLog(limit: issueLimit)
     }
@@ -61,7 +63,7 @@ struct AppointmentsSink: CSVSink {
             reject(r, field: nil, why + "; row skipped")
             return
         }
-        guard let d = ISODate.days(r.trimmed(date)) else {
+        guard let d = ISODate.packed(r.trimmed(date)) else {
             reject(r, field: "date", "not a date (YYYY-MM-DD); row skipped")
             return
         }
@@ -87,7 +89,7 @@ struct AppointmentsSink: CSVSink {
                 cachedLength = -1
             }
         }
-        if i >= 0 && days[i] < d { days[i] = d }
+        if i >= 0 && dates[i] < d { dates[i] = d }
     }
 
     @inline(never)

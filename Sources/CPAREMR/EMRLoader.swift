@@ -101,14 +101,11 @@ public enum EMRLoader {
         }
         let lastVisits = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = buffer.baseAddress!
-            if let first = visitParts.first {
-                out.initialize(from: first.sink.table.days, count: total)
-                for part in visitParts.dropFirst() {
-                    let days = part.sink.table.days
-                    for i in 0..<total where days[i] > out[i] { out[i] = days[i] }
-                }
-            } else {
-                out.initialize(repeating: .min, count: total)
+            let tables = visitParts.map { $0.sink.table.dates }
+            for i in 0..<total {
+                var best: UInt32 = 0
+                for t in tables where t[i] > best { best = t[i] }
+                out[i] = best == 0 ? .min : ISODate.days(packed: best)
             }
             initialized = total
         }

@@ -163,11 +163,22 @@ struct ISODateTests {
         return bytes.withUnsafeMutableBufferPointer { ISODate.days(UnsafeBufferPointer($0)) }
     }
 
+    func packed(_ s: String) -> UInt32? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { ISODate.packed(UnsafeBufferPointer($0)) }
+    }
+
     @Test func agreesWithCivilDate() {
         // Every day from 1899 to 2101, plus the edges of the accepted range.
         var d = CivilDate(year: 1899, month: 1, day: 1)!
+        var previous: UInt32 = 0
         while d.year < 2102 {
             #expect(days(d.description) == d.daysSinceEpoch, "\(d)")
+            let p = packed(d.description)
+            #expect(p == UInt32(d.year * 10_000 + d.month * 100 + d.day), "\(d)")
+            #expect(p.map { ISODate.days(packed: $0) } == d.daysSinceEpoch)
+            #expect(p! > previous)
+            previous = p!
             d = d.adding(days: 1)
         }
         for s in ["1000-01-01", "9999-12-31", "2000-02-29", "1970-01-01"] {
@@ -179,6 +190,7 @@ struct ISODateTests {
         for s in ["", "2026-1-01", "2026-02-30", "1900-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "0999-12-31",
                   "2026/01/01", "2026-01-0a", " 2026-01-01", "2026-01-011", "20260101", "2026-0１-01", "+026-01-01"] {
             #expect(days(s) == nil, "\(s)")
+            #expect(packed(s) == nil, "\(s)")
             #expect(CivilDate(iso: s) == nil, "\(s)")
         }
     }
