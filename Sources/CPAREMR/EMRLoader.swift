@@ -70,7 +70,7 @@ public enum EMRLoader {
 
         // The patient index.
         phase = now()
-        let (index, duplicates) = PatientIndex.build(parts: patientParts.map(\.sink.keys), threads: options.threads)
+        let (index, duplicates) = PatientIndex.build(patients: patients, threads: options.threads)
         for d in duplicates {
             let p = patients[d.duplicate]
             issues.add(InputIssue(file: EMRFiles.patients, line: p.line, field: "patient_id",

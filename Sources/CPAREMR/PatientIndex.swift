@@ -1,3 +1,4 @@
+import CPARCore
 import Dispatch
 
 /// `patient_id` → index in `EMRSnapshot.patients` (the first row with that ID wins).
@@ -29,24 +30,12 @@ public struct PatientIndex: Sendable {
     @inline(always)
     func isFirst(_ i: Int, withKey key: UnsafeBufferPointer<UInt8>) -> Bool { storage.isFirst(i, withKey: key) }
 
-    /// A key arena: every key's bytes back to back, and where each ends.
-    struct Keys {
-        var bytes: [UInt8] = []
-        var ends: [UInt32] = []
-        var count: Int { ends.count }
-        mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
-            bytes.append(contentsOf: key)
-            ends.append(UInt32(bytes.count))
-        }
-    }
-
     /// A key that repeats an earlier one: `duplicate` is ignored in favour of `first`.
     struct Duplicate { let duplicate: Int; let first: Int }
 
-    /// Builds the index over the keys of several workers (in order: key i of part j has index
-    /// sum of earlier parts' counts + i), using `threads` partitions built concurrently.
-    static func build(parts: [Keys], threads: Int) -> (PatientIndex, [Duplicate]) {
-        let storage = Storage(parts: parts, partitions: max(1, threads))
+    /// Builds the index over the patients' IDs with `threads` partitions filled concurrently.
+    static func build(patients: [PatientRecord], threads: Int) -> (PatientIndex, [Duplicate]) {
+        let storage = Storage(patients: patients, partitions: max(1, threads))
         let duplicates = storage.fill()
         return (PatientIndex(storage: storage), duplicates)
     }
@@ -54,39 +43,44 @@ public struct PatientIndex: Sendable {
     final class Storage: @unchecked Sendable {
         let count: Int
         private(set) var distinct = 0
+        /// Every key's bytes back to back.
         private let arena: UnsafeMutablePointer<UInt8>
-        /// ends[i] = end of key i in `arena`; ends[-1] is 0 (ends points one past a leading zero).
+        /// endsBase[i + 1] = end of key i in `arena`; endsBase[0] = 0.
         private let endsBase: UnsafeMutablePointer<UInt32>
-        private var ends: UnsafeMutablePointer<UInt32> { endsBase + 1 }
         private let partitions: Int
-        private let tableBase: UnsafeMutablePointer<Int>
-        private let tableMask: UnsafeMutablePointer<Int>
-        private var slots: UnsafeMutablePointer<UInt64>
-        private var slotCount = 0
+        /// One open-addressing table per partition; a slot is (hash tag << 32) | (index + 1), 0 when empty.
+        private let tables: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+        private let masks: UnsafeMutablePointer<Int>
         /// Bit i set: key i repeats an earlier key.
         private let duplicateBits: UnsafeMutablePointer<UInt64>
 
-        init(parts: [Keys], partitions: Int) {
-            count = parts.reduce(0) { $0 + $1.count }
-            let bytes = parts.reduce(0) { $0 + $1.bytes.count }
-            let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes))
+        init(patients: [PatientRecord], partitions: Int) {
+            count = patients.count
             let endsBase = UnsafeMutablePointer<UInt32>.allocate(capacity: count + 1)
             endsBase[0] = 0
-            var byteOffset = 0, keyOffset = 0
-            for part in parts {
-                part.bytes.withUnsafeBufferPointer { b in
-                    if b.count > 0 { (arena + byteOffset).initialize(from: b.baseAddress!, count: b.count) }
+            var total = 0
+            for i in 0..<count {
+                total += patients[i].patientID.utf8.count
+                endsBase[i + 1] = UInt32(total)
+            }
+            let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, total))
+            let shared = Addresses(arena: arena, ends: endsBase)
+            let n = count
+            DispatchQueue.concurrentPerform(iterations: partitions) { w in
+                for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
+                    var id = patients[i].patientID
+                    id.withUTF8 { b in
+                        if b.count > 0 { (shared.arena + Int(shared.ends[i])).initialize(from: b.baseAddress!, count: b.count) }
+                    }
                 }
-                for (i, end) in part.ends.enumerated() { endsBase[1 + keyOffset + i] = end + UInt32(byteOffset) }
-                byteOffset += part.bytes.count
-                keyOffset += part.count
             }
             self.arena = arena
             self.endsBase = endsBase
             self.partitions = partitions
-            tableBase = .allocate(capacity: partitions)
-            tableMask = .allocate(capacity: partitions)
-            slots = .allocate(capacity: 1)
+            tables = .allocate(capacity: partitions)
+            tables.initialize(repeating: nil, count: partitions)
+            masks = .allocate(capacity: partitions)
+            masks.initialize(repeating: 0, count: partitions)
             duplicateBits = .allocate(capacity: count / 64 + 1)
             duplicateBits.initialize(repeating: 0, count: count / 64 + 1)
         }
@@ -94,68 +88,48 @@ public struct PatientIndex: Sendable {
         deinit {
             arena.deallocate()
             endsBase.deallocate()
-            tableBase.deallocate()
-            tableMask.deallocate()
-            slots.deallocate()
+            for p in 0..<partitions { tables[p]?.deallocate() }
+            tables.deallocate()
+            masks.deallocate()
             duplicateBits.deallocate()
         }
 
         @inline(always)
         private func key(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-            let start = Int(ends[i - 1]), end = Int(ends[i])
+            let start = Int(endsBase[i]), end = Int(endsBase[i + 1])
             return UnsafeBufferPointer(start: arena + start, count: end - start)
         }
 
         @inline(always)
         private func partition(ofTag tag: UInt64) -> Int { Int(truncatingIfNeeded: (tag &* UInt64(partitions)) >> 32) }
 
-        /// Hashes every key, sizes and fills each partition (one per worker); returns the duplicates in index order.
+        /// Fills each partition on its own worker (counting its keys, sizing its table for a load factor of at
+        /// most 1/2, inserting in index order); returns the duplicates in index order.
         func fill() -> [Duplicate] {
-            let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, count))
-            defer { hashes.deallocate() }
-            let workers = partitions
-            let n = count
+            let found = DuplicateLists(partitions)
             let this = self
-            let hashesAddress = UInt(bitPattern: hashes)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let h = UnsafeMutablePointer<UInt64>(bitPattern: hashesAddress)!
-                for i in (n * w / workers)..<(n * (w + 1) / workers) {
-                    let k = this.key(i)
-                    h[i] = PatientIndex.hash(k)
-                }
-            }
-            // Size each partition for a load factor of at most 1/2.
-            var sizes = [Int](repeating: 0, count: workers)
-            for i in 0..<n { sizes[partition(ofTag: hashes[i] >> 32)] += 1 }
-            var base = 0
-            for p in 0..<workers {
-                var capacity = 16
-                while capacity < sizes[p] * 2 { capacity <<= 1 }
-                tableBase[p] = base
-                tableMask[p] = capacity - 1
-                base += capacity
-            }
-            slots.deallocate()
-            slots = .allocate(capacity: base)
-            slots.initialize(repeating: 0, count: base)
-            slotCount = base
-            let found = DuplicateLists(workers)
-            DispatchQueue.concurrentPerform(iterations: workers) { p in
-                let h = UnsafeMutablePointer<UInt64>(bitPattern: hashesAddress)!
-                found.lists[p] = this.insertAll(partition: p, hashes: h)
+            DispatchQueue.concurrentPerform(iterations: partitions) { p in
+                found.lists[p] = this.fillPartition(p)
             }
             let duplicates = found.lists.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
-            distinct = n - duplicates.count
+            distinct = count - duplicates.count
             for d in duplicates { duplicateBits[d.duplicate >> 6] |= 1 << UInt64(d.duplicate & 63) }
             return duplicates
         }
 
-        /// Inserts, in index order, the keys whose hash falls in partition `p`.
-        private func insertAll(partition p: Int, hashes: UnsafeMutablePointer<UInt64>) -> [Duplicate] {
+        private func fillPartition(_ p: Int) -> [Duplicate] {
+            var members = 0
+            for i in 0..<count where partition(ofTag: PatientIndex.hash(key(i)) >> 32) == p { members += 1 }
+            var capacity = 16
+            while capacity < members * 2 { capacity <<= 1 }
+            let table = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            table.initialize(repeating: 0, count: capacity)
+            tables[p] = table
+            masks[p] = capacity - 1
+            let mask = capacity - 1
             var duplicates: [Duplicate] = []
-            let table = slots + tableBase[p], mask = tableMask[p]
             for i in 0..<count {
-                let h = hashes[i], tag = h >> 32
+                let h = PatientIndex.hash(key(i)), tag = h >> 32
                 guard partition(ofTag: tag) == p else { continue }
                 var s = Int(truncatingIfNeeded: h) & mask
                 while true {
@@ -186,7 +160,7 @@ public struct PatientIndex: Sendable {
         func lookup(_ k: UnsafeBufferPointer<UInt8>) -> Int {
             let h = PatientIndex.hash(k), tag = h >> 32
             let p = partition(ofTag: tag)
-            let table = slots + tableBase[p], mask = tableMask[p]
+            let table = tables[p].unsafelyUnwrapped, mask = masks[p]
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
                 let v = table[s]
@@ -198,6 +172,12 @@ public struct PatientIndex: Sendable {
                 s = (s + 1) & mask
             }
         }
+    }
+
+    private final class Addresses: @unchecked Sendable {
+        let arena: UnsafeMutablePointer<UInt8>
+        let ends: UnsafeMutablePointer<UInt32>
+        init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>) { self.arena = arena; self.ends = ends }
     }
 
     private final class DuplicateLists: @unchecked Sendable {

@@ -1,13 +1,12 @@
 import CPARCore
 
-/// One worker's share of `patients.csv`: records (lines relative to the worker), their ID bytes, and issues whose
-/// owners are worker-local record indexes.
+/// One worker's share of `patients.csv`: records (lines relative to the worker) and issues whose owners are
+/// worker-local record indexes.
 struct PatientsSink: CSVSink {
     let file: String
     let expected: Int
     let id: Int, phn: Int, family: Int, given: Int, dob: Int, gender: Int, status: Int, mrp: Int
     let records: SegmentedStorage<PatientRecord>
-    var keys = PatientIndex.Keys()
     var issues: IssueLog
 
     init(file: String, expected: Int, columns c: [Int], issueLimit: Int) {
@@ -56,6 +55,5 @@ struct PatientsSink: CSVSink {
                                      givenName: r.string(given), dob: birth, gender: sex,
                                      isActive: FieldRules.isActive(r.trimmed(status)), mrpProviderID: r.string(mrp),
                                      line: r.line, unreadable: unreadable))
-        keys.append(idBytes)
     }
 }

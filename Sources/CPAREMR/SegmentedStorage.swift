@@ -32,7 +32,8 @@ final class SegmentedStorage<Element>: @unchecked Sendable {
         }
     }
 
-    func append(_ element: Element) {
+    @inline(always)
+    func append(_ element: consuming Element) {
         let slot = count % segmentCapacity
         if slot == 0 {
             guard let raw = mmap(nil, segmentBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
