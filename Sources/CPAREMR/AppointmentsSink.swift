@@ -17,6 +17,35 @@ final class VisitTable: @unchecked Sendable {
     deinit { dates.deallocate() }
 }
 
+/// Keys waiting for a batched patient-index lookup, with their rows' dates.
+final class LookupBatch: @unchecked Sendable {
+    static let capacity = 32
+    /// Longer keys are looked up at once.
+    static let keyCapacity = 32
+    let keys = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * keyCapacity)
+    let lengths = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    let dates = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    /// Patient index per key after `PatientIndex.lookup(_:count:)`, -1 when absent.
+    let found = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+
+    deinit {
+        keys.deallocate(); lengths.deallocate(); dates.deallocate(); hashes.deallocate(); found.deallocate()
+    }
+
+    @inline(always)
+    func set(_ j: Int, key: UnsafeBufferPointer<UInt8>, date: UInt32) {
+        if key.count > 0 { (keys + j * LookupBatch.keyCapacity).update(from: key.baseAddress!, count: key.count) }
+        lengths[j] = key.count
+        dates[j] = date
+    }
+
+    @inline(always)
+    func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: keys + j * LookupBatch.keyCapacity, count: lengths[j])
+    }
+}
+
 /// One worker's share of `appointments.csv`: for each known patient, the latest counting appointment ≤ as-of.
 struct AppointmentsSink: CSVSink {
     let file: String
@@ -29,7 +58,11 @@ struct AppointmentsSink: CSVSink {
     private let dates: UnsafeMutablePointer<UInt32>
     private let cache: Cache
     private var cachedLength = -1
+    /// The cached key's patient index, -1 when unknown to patients.csv, `pending` while it waits in the batch.
     private var cachedIndex = -1
+    private static let pending = -2
+    private let batch = LookupBatch()
+    private var batched = 0
     /// The last patient found.
     private var cursor = -1
     var issues: IssueLog
@@ -69,28 +102,63 @@ struct AppointmentsSink: CSVSink {
         }
         guard d <= asOf, FieldRules.countsAsVisit(r.trimmed(status)) else { return }
         let key = r.trimmed(patientID)
-        let i: Int
         if key.count == cachedLength && CSVBytes.equal(key, UnsafeBufferPointer(start: cache.bytes, count: key.count)) {
-            i = cachedIndex
-        } else {
-            // Appointments are usually grouped by patient, often in patients.csv order: try the next patient
-            // before hashing (a random memory access per patient).
-            if index.isFirst(cursor &+ 1, withKey: key) {
-                i = cursor &+ 1
-            } else {
-                i = index.lookup(key)
+            if cachedIndex == AppointmentsSink.pending {
+                enqueue(key, d)
+            } else if cachedIndex >= 0 && dates[cachedIndex] < d {
+                dates[cachedIndex] = d
             }
-            if i >= 0 { cursor = i }
-            if key.count <= Cache.capacity {
-                if key.count > 0 { cache.bytes.update(from: key.baseAddress!, count: key.count) }
-                cachedLength = key.count
-                cachedIndex = i
-            } else {
-                cachedLength = -1
+            return
+        }
+        // Appointments are usually grouped by patient, often in patients.csv order: try the next patient before
+        // hashing. Otherwise the row waits in a batch of lookups whose cache misses overlap.
+        var i: Int
+        if index.isFirst(cursor &+ 1, withKey: key) {
+            i = cursor &+ 1
+            cursor = i
+            if dates[i] < d { dates[i] = d }
+        } else if key.count <= LookupBatch.keyCapacity {
+            enqueue(key, d)
+            i = AppointmentsSink.pending
+        } else {
+            i = index.lookup(key)
+            if i >= 0 {
+                cursor = i
+                if dates[i] < d { dates[i] = d }
             }
         }
-        if i >= 0 && dates[i] < d { dates[i] = d }
+        if key.count <= Cache.capacity {
+            if key.count > 0 { cache.bytes.update(from: key.baseAddress!, count: key.count) }
+            cachedLength = key.count
+            cachedIndex = i
+        } else {
+            cachedLength = -1
+        }
     }
+
+    @inline(always)
+    private mutating func enqueue(_ key: UnsafeBufferPointer<UInt8>, _ d: UInt32) {
+        batch.set(batched, key: key, date: d)
+        batched &+= 1
+        if batched == LookupBatch.capacity { flush() }
+    }
+
+    /// Resolves the waiting rows.
+    @inline(never)
+    private mutating func flush() {
+        guard batched > 0 else { return }
+        index.lookup(batch, count: batched)
+        for j in 0..<batched {
+            let i = batch.found[j], d = batch.dates[j]
+            if i >= 0 && dates[i] < d { dates[i] = d }
+        }
+        let last = batch.found[batched - 1]
+        if cachedIndex == AppointmentsSink.pending { cachedIndex = last }
+        if last >= 0 { cursor = last }
+        batched = 0
+    }
+
+    mutating func finish() { flush() }
 
     @inline(never)
     private mutating func reject(_ r: CSVRecord, field: String?, _ message: String) {

@@ -4,6 +4,12 @@ import Dispatch
 /// (0 = the line where the worker started); `ParallelCSV.Part.firstLine` turns them into file lines.
 protocol CSVSink: SendableMetatype {
     mutating func consume(_ record: CSVRecord)
+    /// Called when the worker has reached the end of its range (again, if it reads on through the next one).
+    mutating func finish()
+}
+
+extension CSVSink {
+    mutating func finish() {}
 }
 
 /// Reads a CSV file's data records with several workers over byte ranges, each with its own fixed buffer.
@@ -109,6 +115,7 @@ enum ParallelCSV {
 
         private static func drain(_ parser: inout CSVParser, into sink: inout S, until stop: Int) throws(EMRError) -> Int {
             while let record = try parser.nextRecord(before: stop) { sink.consume(record) }
+            sink.finish()
             return parser.offset
         }
     }

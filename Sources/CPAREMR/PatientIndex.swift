@@ -25,6 +25,9 @@ public struct PatientIndex: Sendable {
     @inline(always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Int { storage.lookup(key) }
 
+    /// Resolves the keys of `batch` into `batch.found` (-1 when absent).
+    func lookup(_ batch: LookupBatch, count: Int) { storage.lookup(batch, count: count) }
+
     /// True when patient `i` exists, has exactly this key and is the first with it: a cheap check that lets a
     /// caller reading rows in patients.csv order guess the next index before hashing.
     @inline(always)
@@ -154,6 +157,21 @@ public struct PatientIndex: Sendable {
         @inline(always)
         func isFirst(_ i: Int, withKey k: UnsafeBufferPointer<UInt8>) -> Bool {
             i >= 0 && i < count && CSVBytes.equal(key(i), k) && duplicateBits[i >> 6] & (1 << UInt64(i & 63)) == 0
+        }
+
+        /// Looks up `batch.count` keys at once: each phase's memory accesses are independent across keys, so
+        /// their cache misses overlap instead of queueing one after another.
+        func lookup(_ batch: LookupBatch, count m: Int) {
+            let found = batch.found, hashes = batch.hashes
+            for j in 0..<m {
+                let h = PatientIndex.hash(batch.key(j)), tag = h >> 32
+                hashes[j] = h
+                let p = partition(ofTag: tag)
+                let v = tables[p].unsafelyUnwrapped[Int(truncatingIfNeeded: h) & masks[p]]
+                found[j] = v == 0 ? -1 : v >> 32 == tag ? Int(v & 0xFFFF_FFFF) - 1 : -2
+            }
+            for j in 0..<m where found[j] >= 0 && !CSVBytes.equal(key(found[j]), batch.key(j)) { found[j] = -2 }
+            for j in 0..<m where found[j] == -2 { found[j] = lookup(batch.key(j)) }
         }
 
         @inline(always)

@@ -153,6 +153,42 @@ struct EMRLoaderTests {
         }
     }
 
+    /// Appointments in any order (batched index lookups, the previous-row cache, long IDs) give the same last
+    /// visits as a plain computation.
+    @Test func lastVisitsInAnyOrderMatchANaiveComputation() throws {
+        var seed: UInt64 = 99
+        func next(_ bound: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) % bound }
+        // IDs of several lengths: short, over the 32-byte batch key limit, over the 64-byte cache limit.
+        let ids = (0..<150).map { i in
+            i % 10 == 3 ? "LONG-" + String(repeating: "x", count: 40) + "\(i)"
+                : i % 10 == 7 ? "VERYLONG-" + String(repeating: "y", count: 80) + "\(i)" : "P\(i)"
+        }
+        let patients = patientHeader + (ids + ["P5"]).map { "\($0),1,F,G,1950-01-01,M,active,PR1\n" }.joined()
+        var rows = "appointment_id,patient_id,provider_id,date,status\n"
+        var expected: [String: CivilDate] = [:]
+        let asOf = day("2026-06-30")
+        for n in 0..<3000 {
+            let id = n % 11 == 0 ? "UNKNOWN\(n % 7)" : ids[next(ids.count)]
+            let repeats = 1 + next(3)  // runs of the same patient exercise the previous-row cache
+            for r in 0..<repeats {
+                let date = CivilDate(year: 2025 + next(2), month: 1 + next(12), day: 1 + next(28))!
+                let status = ["completed", "cancelled", "No Show", "billed"][next(4)]
+                rows += "A\(n)-\(r),\(id),PR1,\(date),\(status)\n"
+                if date <= asOf && (status == "completed" || status == "billed") && !id.hasPrefix("UNKNOWN") {
+                    expected[id] = max(expected[id] ?? date, date)
+                }
+            }
+        }
+        let dir = try emrDir(patients: patients, appointments: rows)
+        for threads in [1, 2, 3] {
+            let s = try EMRLoader.load(dataDir: dir.path, asOf: asOf, threads: threads)
+            for (i, id) in ids.enumerated() {
+                #expect(s.lastVisit(ofPatientAt: i) == expected[id], "\(id)")
+            }
+            #expect(s.lastVisit(ofPatientAt: ids.count) == nil)  // the duplicate P5 row
+        }
+    }
+
     @Test func badAppointmentRowsAreSkippedWithAnIssue() throws {
         let patients = patientHeader + "P1,1,F,G,1950-01-01,M,active,PR1\n"
         let appointments = """
