@@ -11,10 +11,9 @@ final class VisitTable: @unchecked Sendable {
     let count: Int
     init(count: Int) {
         self.count = count
-        dates = .allocate(capacity: max(1, count))
-        dates.initialize(repeating: 0, count: max(1, count))
+        dates = LargeBuffer.allocate(UInt32.self, count: count)
     }
-    deinit { dates.deallocate() }
+    deinit { LargeBuffer.deallocate(dates, count: count) }
 }
 
 /// Keys waiting for a batched patient-index lookup, with their rows' dates.

@@ -48,6 +48,7 @@ public struct PatientIndex: Sendable {
         private(set) var distinct = 0
         /// Every key's bytes back to back.
         private let arena: UnsafeMutablePointer<UInt8>
+        private let arenaBytes: Int
         /// endsBase[i + 1] = end of key i in `arena`; endsBase[0] = 0.
         private let endsBase: UnsafeMutablePointer<UInt32>
         private let partitions: Int
@@ -59,14 +60,15 @@ public struct PatientIndex: Sendable {
 
         init(patients: [PatientRecord], partitions: Int) {
             count = patients.count
-            let endsBase = UnsafeMutablePointer<UInt32>.allocate(capacity: count + 1)
+            let endsBase = LargeBuffer.allocate(UInt32.self, count: count + 1)
             endsBase[0] = 0
             var total = 0
             for i in 0..<count {
                 total += patients[i].patientID.utf8.count
                 endsBase[i + 1] = UInt32(total)
             }
-            let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, total))
+            let arena = LargeBuffer.allocate(UInt8.self, count: total)
+            arenaBytes = total
             let shared = Addresses(arena: arena, ends: endsBase)
             let n = count
             DispatchQueue.concurrentPerform(iterations: partitions) { w in
@@ -89,9 +91,9 @@ public struct PatientIndex: Sendable {
         }
 
         deinit {
-            arena.deallocate()
-            endsBase.deallocate()
-            for p in 0..<partitions { tables[p]?.deallocate() }
+            LargeBuffer.deallocate(arena, count: arenaBytes)
+            LargeBuffer.deallocate(endsBase, count: count + 1)
+            for p in 0..<partitions { if let t = tables[p] { LargeBuffer.deallocate(t, count: masks[p] + 1) } }
             tables.deallocate()
             masks.deallocate()
             duplicateBits.deallocate()
@@ -125,31 +127,49 @@ public struct PatientIndex: Sendable {
             for i in 0..<count where partition(ofTag: PatientIndex.hash(key(i)) >> 32) == p { members += 1 }
             var capacity = 16
             while capacity < members * 2 { capacity <<= 1 }
-            let table = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-            table.initialize(repeating: 0, count: capacity)
+            let table = LargeBuffer.allocate(UInt64.self, count: capacity)
             tables[p] = table
             masks[p] = capacity - 1
             let mask = capacity - 1
             var duplicates: [Duplicate] = []
-            for i in 0..<count {
-                let h = PatientIndex.hash(key(i)), tag = h >> 32
-                guard partition(ofTag: tag) == p else { continue }
-                var s = Int(truncatingIfNeeded: h) & mask
-                while true {
-                    let v = table[s]
-                    if v == 0 {
-                        table[s] = (tag << 32) | UInt64(i + 1)
-                        break
+            // Keys go in in index order (the first of equal keys wins), 16 at a time: first every key's home slot
+            // is read (independent loads whose cache misses overlap), then the keys are inserted.
+            let group = 16
+            var pendingIndex = [Int](repeating: 0, count: group), pendingHash = [UInt64](repeating: 0, count: group)
+            var touched = [UInt64](repeating: 0, count: group)
+            var i = 0
+            while i < count {
+                var m = 0
+                while m < group && i < count {
+                    let h = PatientIndex.hash(key(i))
+                    if partition(ofTag: h >> 32) == p {
+                        pendingIndex[m] = i
+                        pendingHash[m] = h
+                        touched[m] = table[Int(truncatingIfNeeded: h) & mask]
+                        m += 1
                     }
-                    if v >> 32 == tag {
-                        let other = Int(v & 0xFFFF_FFFF) - 1
-                        if CSVBytes.equal(key(other), key(i)) {
-                            duplicates.append(Duplicate(duplicate: i, first: other))
+                    i += 1
+                }
+                for j in 0..<m {
+                    let k = pendingIndex[j], h = pendingHash[j], tag = h >> 32
+                    var s = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let v = table[s]
+                        if v == 0 {
+                            table[s] = (tag << 32) | UInt64(k + 1)
                             break
                         }
+                        if v >> 32 == tag {
+                            let other = Int(v & 0xFFFF_FFFF) - 1
+                            if CSVBytes.equal(key(other), key(k)) {
+                                duplicates.append(Duplicate(duplicate: k, first: other))
+                                break
+                            }
+                        }
+                        s = (s + 1) & mask
                     }
-                    s = (s + 1) & mask
                 }
+                if touched[0] == .max { members += 1 }  // keeps the early loads from being optimised away
             }
             return duplicates
         }
