@@ -45,4 +45,23 @@ public final class CSVReader {
                                bufferSize: bufferSize, maxRecord: maxRecordBytes)
         while let record = try parser.nextRecord(before: .max) { body(record) }
     }
+
+    /// A cursor over the data records, for callers that want to stop early or throw their own errors:
+    ///
+    ///     let cursor = reader.cursor()
+    ///     while let record = try cursor.next() { … }
+    public func cursor() -> CSVCursor {
+        CSVCursor(parser: CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
+                                    bufferSize: bufferSize, maxRecord: maxRecordBytes))
+    }
+}
+
+/// Pulls records from a `CSVReader` one at a time. Each record is valid until the next call to `next()`.
+public final class CSVCursor {
+    private var parser: CSVParser
+
+    init(parser: consuming CSVParser) { self.parser = parser }
+
+    /// The next data record, or nil at the end of the file.
+    public func next() throws(EMRError) -> CSVRecord? { try parser.nextRecord(before: .max) }
 }

@@ -129,6 +129,20 @@ struct CSVReaderTests {
         ])
     }
 
+    @Test func cursorReadsTheSameRecordsAndCanStopEarly() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", "id,v\n1,\"x\ny\"\n2,b\n3,c\n")
+        let reader = try CSVReader(path: path)
+        let cursor = reader.cursor()
+        var seen: [ReadRecord] = []
+        while let r = try cursor.next() {
+            seen.append(ReadRecord(line: r.line, fields: r.strings(), problem: r.problem))
+            if r.string(0) == "2" { break }
+        }
+        #expect(seen == [ReadRecord(line: 2, fields: ["1", "x\ny"]), ReadRecord(line: 4, fields: ["2", "b"])])
+        #expect(try readAll(path).records.count == 3)
+    }
+
     @Test func missingFile() throws {
         let dir = try TempDir()
         #expect(throws: EMRError.missingFile(dir.path + "/nope.csv")) { try CSVReader(path: dir.path + "/nope.csv") }
