@@ -30,6 +30,27 @@ public struct EMRSnapshot: Sendable {
         self.statistics = statistics; self.patientIssues = patientIssues
     }
 
+    /// A snapshot built in memory (e.g. in tests): the index is built from `patients`, `lastVisits` is aligned with
+    /// `patients`, and issues of `patients.csv` are attached to the patient their `recordID` names.
+    public init(providers: [Provider], patients: [PatientRecord], lastVisits: [CivilDate?], asOf: CivilDate,
+                issues: [InputIssue] = []) {
+        precondition(lastVisits.count == patients.count, "lastVisits must be aligned with patients")
+        let index = PatientIndex(patients: patients)
+        var owners: [Int: [Int]] = [:]
+        for (i, issue) in issues.enumerated() where issue.file == EMRFiles.patients {
+            if let id = issue.recordID, let p = index[id] { owners[p, default: []].append(i) }
+        }
+        self.init(providers: Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first }),
+                  patients: patients, patientIndex: index,
+                  lastVisitDays: lastVisits.map { $0?.daysSinceEpoch ?? .min }, issues: issues,
+                  issueCount: issues.count, asOf: asOf, patientIssues: owners)
+    }
+
+    /// The latest counting visit of `patient_id`, if the patient is in `patients.csv` and has one.
+    public func lastVisit(ofPatient patientID: String) -> CivilDate? {
+        patientIndex[patientID].flatMap { lastVisit(ofPatientAt: $0) }
+    }
+
     /// The latest counting visit of `patients[index]`, if any.
     public func lastVisit(ofPatientAt index: Int) -> CivilDate? {
         let d = lastVisitDays[index]
@@ -44,20 +65,4 @@ public struct EMRSnapshot: Sendable {
     public func issues(forPatientAt index: Int) -> [InputIssue] {
         patientIssues[index]?.map { issues[$0] } ?? []
     }
-}
-
-/// Sizes and timings of one load, for logs and the benchmark.
-public struct EMRLoadStatistics: Sendable, Equatable {
-    public var providerRows = 0
-    public var patientRows = 0
-    public var appointmentRows = 0
-    /// Bytes of the three files.
-    public var bytes = 0
-    public var patientsSeconds = 0.0
-    public var indexSeconds = 0.0
-    public var appointmentsSeconds = 0.0
-    public var totalSeconds = 0.0
-    /// Workers whose speculative start fell inside a quoted field (their range was re-read by the previous worker).
-    public var discardedWorkers = 0
-    public init() {}
 }

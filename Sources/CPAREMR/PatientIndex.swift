@@ -9,6 +9,11 @@ import Dispatch
 public struct PatientIndex: Sendable {
     let storage: Storage
 
+    /// An index over `patients`' IDs (the first of equal IDs wins), for snapshots built in memory (e.g. in tests).
+    public init(patients: [PatientRecord]) { self = PatientIndex.build(patients: patients, threads: 1).0 }
+
+    init(storage: Storage) { self.storage = storage }
+
     /// Number of distinct patient IDs.
     public var count: Int { storage.distinct }
 

@@ -270,3 +270,24 @@ struct EMRLoaderTests {
         #expect(s.issues.allSatisfy { $0.file == "providers.csv" })
     }
 }
+
+@Suite("EMRSnapshot in memory")
+struct EMRSnapshotTests {
+    @Test func buildsIndexVisitsAndIssueOwners() {
+        let patients = ["P1", "P2", "P1"].enumerated().map { i, id in
+            PatientRecord(patientID: id, phn: "1", familyName: "F\(i)", givenName: "G", dob: nil, gender: nil,
+                          isActive: true, mrpProviderID: "PR1", line: i + 2)
+        }
+        let issue = InputIssue(file: "patients.csv", line: 3, field: "dob", message: "not a date", recordID: "P2")
+        let s = EMRSnapshot(providers: [Provider(providerID: "PR1", familyName: "A", givenName: "B", practitionerID: "9")],
+                            patients: patients, lastVisits: [day("2026-01-01"), nil, day("2026-02-02")],
+                            asOf: asOfDefault, issues: [issue])
+        #expect(s.patientIndex["P1"] == 0 && s.patientIndex["P2"] == 1 && s.patientIndex["P3"] == nil)
+        #expect(s.patientIndex.count == 2)
+        #expect(s.lastVisit(ofPatient: "P1") == day("2026-01-01"))
+        #expect(s.lastVisit(ofPatient: "P2") == nil && s.lastVisit(ofPatientAt: 2) == day("2026-02-02"))
+        #expect(s.issues(forPatientAt: 1) == [issue] && s.issues(forPatientAt: 0).isEmpty)
+        #expect(s.providers["PR1"]?.practitionerID == "9")
+        #expect(s.patient("P1")?.familyName == "F0")
+    }
+}
