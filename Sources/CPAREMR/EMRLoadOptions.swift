@@ -15,8 +15,8 @@ public struct EMRLoadOptions: Sendable {
     public init(threads: Int = 2, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 256 << 10,
                 maxIssues: Int = 10_000, splitOffsets: [String: [Int]] = [:]) {
         self.threads = max(1, threads)
-        self.bufferSize = bufferSize
-        self.maxRecordBytes = min(maxRecordBytes, bufferSize - 1)
+        self.bufferSize = max(16, bufferSize)
+        self.maxRecordBytes = max(1, min(maxRecordBytes, self.bufferSize - 1))
         self.maxIssues = maxIssues
         self.splitOffsets = splitOffsets
     }

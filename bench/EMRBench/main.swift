@@ -5,15 +5,17 @@ import Foundation
 
 let args = CommandLine.arguments
 func usage() -> Never {
-    FileHandle.standardError.write("usage: emr-bench gen DIR PATIENTS PANELS SEED | load DIR [AS_OF] [THREADS] [RUNS]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: emr-bench gen DIR PATIENTS PANELS SEED [APPOINTMENTS_PER_PATIENT] | load DIR [AS_OF] [THREADS] [RUNS]\n".data(using: .utf8)!)
     exit(2)
 }
 guard args.count >= 3 else { usage() }
 switch args[1] {
 case "gen":
-    guard args.count == 6, let n = Int(args[3]), let p = Int(args[4]), let seed = UInt64(args[5]) else { usage() }
+    guard args.count >= 6, let n = Int(args[3]), let p = Int(args[4]), let seed = UInt64(args[5]) else { usage() }
+    let perPatient = args.count > 6 ? Int(args[6])! : 10
     let start = Date()
-    let summary = try SampleData.generate(outDir: args[2], patients: n, panels: p, seed: seed)
+    let summary = try SampleData.generate(outDir: args[2], patients: n, panels: p, seed: seed,
+                                          appointmentsPerPatient: perPatient)
     print(summary)
     print(String(format: "generated in %.2f s", Date().timeIntervalSince(start)))
 case "load":
