@@ -16,7 +16,7 @@ public enum CSVRecordProblem: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .strayQuote: return "stray quote (a quote inside an unquoted field, or text after a closing quote)"
         case .unterminatedQuote: return "quoted field is never closed; read up to the end of its line"
-        case .tooLong(let limit): return "line longer than \(limit) bytes; skipped"
+        case .tooLong(let limit): return "line longer than \(limit) bytes"
         }
     }
 }
