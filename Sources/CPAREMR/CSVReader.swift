@@ -1,0 +1,57 @@
+/// A streaming RFC 4180 reader for one CSV file with a header row (UTF-8, optional BOM, LF or CRLF).
+///
+/// Records are handed to a callback one at a time as `CSVRecord` views into a fixed buffer: nothing is allocated
+/// per record or field, and the file is never held in memory. Stray quotes, unterminated quoted fields and
+/// over-long lines do not stop the reader: the record comes with a `problem` (see `CSVRecordProblem`).
+/// A record's field count is not checked here; compare `fieldCount` with `header.count`.
+///
+///     let reader = try CSVReader(path: "panel-import.csv")
+///     let cols = try reader.requireColumns(["patient_id", "panel"])
+///     try reader.forEachRecord { record in
+///         guard record.fieldCount == reader.header.count, record.problem == nil else { return }
+///         let id = record.string(cols[0])
+///     }
+public final class CSVReader {
+    /// The path as given.
+    public let path: String
+    /// Header names, trimmed of spaces and tabs.
+    public let header: [String]
+    let file: InputFile
+    let layout: CSVHeader
+    private let bufferSize: Int
+    private let maxRecordBytes: Int
+
+    /// Opens the file and reads its header row. Throws `.missingFile`, `.noHeader` or `.unreadable`.
+    public init(path: String, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 256 << 10) throws(EMRError) {
+        self.path = path
+        self.bufferSize = bufferSize
+        self.maxRecordBytes = maxRecordBytes
+        file = try InputFile(path: path)
+        layout = try CSVHeader.read(file, bufferSize: bufferSize, maxRecord: maxRecordBytes)
+        header = layout.names
+    }
+
+    /// The index of the first column named exactly `name`, if any.
+    public func columnIndex(_ name: String) -> Int? { layout.index(of: name) }
+
+    /// The indexes of `names`, in order; throws `.missingColumn(file:column:)` naming the first one absent.
+    public func requireColumns(_ names: [String]) throws(EMRError) -> [Int] {
+        try layout.require(names, file: path)
+    }
+
+    /// Calls `body` with every data record in file order (empty lines skipped). Can be called more than once.
+    public func forEachRecord(_ body: (CSVRecord) -> Void) throws(EMRError) {
+        var parser = CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
+                               bufferSize: bufferSize, maxRecord: maxRecordBytes)
+        while let record = try parser.nextRecord(before: .max) { body(record) }
+    }
+
+    /// A cursor over the data records, for callers that want to stop early or throw their own errors:
+    ///
+    ///     let cursor = reader.cursor()
+    ///     while let record = try cursor.next() { … }
+    public func cursor() -> CSVCursor {
+        CSVCursor(parser: CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
+                                    bufferSize: bufferSize, maxRecord: maxRecordBytes))
+    }
+}

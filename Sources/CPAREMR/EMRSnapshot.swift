@@ -1,0 +1,68 @@
+import CPARCore
+
+/// Everything cpard needs from the EMR data directory at one extract date.
+public struct EMRSnapshot: Sendable {
+    /// `providers.csv` by `provider_id` (first row wins).
+    public var providers: [String: Provider]
+    /// Every readable row of `patients.csv`, in file order (rows with a `patient_id` that could not be read as a
+    /// whole have `unreadable = true`; rows without a `patient_id` are only issues).
+    public var patients: [PatientRecord]
+    /// `patient_id` → index in `patients` (first occurrence wins). Subscript it like a `[String: Int]`.
+    public var patientIndex: PatientIndex
+    /// Latest counting appointment dated ≤ `asOf`, any provider, as days since 1970-01-01, aligned with `patients`;
+    /// `Int32.min` when there is none. Use `lastVisit(ofPatientAt:)`.
+    public var lastVisitDays: [Int32]
+    /// Input problems in file order per file (providers, patients, appointments), at most `EMRLoadOptions.maxIssues`.
+    public var issues: [InputIssue]
+    /// How many issues there were in all (may exceed `issues.count`).
+    public var issueCount: Int
+    /// The extract date the last visits were computed for.
+    public var asOf: CivilDate
+    public var statistics: EMRLoadStatistics
+    /// patient index → indexes into `issues`.
+    var patientIssues: [Int: [Int]]
+
+    public init(providers: [String: Provider], patients: [PatientRecord], patientIndex: PatientIndex,
+                lastVisitDays: [Int32], issues: [InputIssue], issueCount: Int, asOf: CivilDate,
+                statistics: EMRLoadStatistics = EMRLoadStatistics(), patientIssues: [Int: [Int]] = [:]) {
+        self.providers = providers; self.patients = patients; self.patientIndex = patientIndex
+        self.lastVisitDays = lastVisitDays; self.issues = issues; self.issueCount = issueCount; self.asOf = asOf
+        self.statistics = statistics; self.patientIssues = patientIssues
+    }
+
+    /// A snapshot built in memory (e.g. in tests): the index is built from `patients`, `lastVisits` is aligned with
+    /// `patients`, and issues of `patients.csv` are attached to the patient their `recordID` names.
+    public init(providers: [Provider], patients: [PatientRecord], lastVisits: [CivilDate?], asOf: CivilDate,
+                issues: [InputIssue] = []) {
+        precondition(lastVisits.count == patients.count, "lastVisits must be aligned with patients")
+        let index = PatientIndex(patients: patients)
+        var owners: [Int: [Int]] = [:]
+        for (i, issue) in issues.enumerated() where issue.file == EMRFiles.patients {
+            if let id = issue.recordID, let p = index[id] { owners[p, default: []].append(i) }
+        }
+        self.init(providers: Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first }),
+                  patients: patients, patientIndex: index,
+                  lastVisitDays: lastVisits.map { $0?.daysSinceEpoch ?? .min }, issues: issues,
+                  issueCount: issues.count, asOf: asOf, patientIssues: owners)
+    }
+
+    /// The latest counting visit of `patient_id`, if the patient is in `patients.csv` and has one.
+    public func lastVisit(ofPatient patientID: String) -> CivilDate? {
+        patientIndex[patientID].flatMap { lastVisit(ofPatientAt: $0) }
+    }
+
+    /// The latest counting visit of `patients[index]`, if any.
+    public func lastVisit(ofPatientAt index: Int) -> CivilDate? {
+        let d = lastVisitDays[index]
+        return d == .min ? nil : CivilDate(daysSinceEpoch: d)
+    }
+
+    /// The patient record for `patient_id`, if `patients.csv` has one.
+    public func patient(_ patientID: String) -> PatientRecord? { patientIndex[patientID].map { patients[$0] } }
+
+    /// The input issues (from `patients.csv`) of `patients[index]`: its unreadable fields or row. Empty when none,
+    /// or when the issue bound was reached before them.
+    public func issues(forPatientAt index: Int) -> [InputIssue] {
+        patientIssues[index]?.map { issues[$0] } ?? []
+    }
+}

@@ -1,0 +1,35 @@
+import CPARCore
+
+/// Reads `providers.csv` into a map by `provider_id` (first row wins; bad rows become issues).
+enum ProvidersLoader {
+    static func load(file: InputFile, header: CSVHeader, columns c: [Int], name: String, options: EMRLoadOptions,
+                     issues: inout IssueLog) throws(EMRError) -> [String: Provider] {
+        var providers: [String: Provider] = [:]
+        var firstLine: [String: Int] = [:]
+        var parser = CSVParser(file: file, start: header.dataStart, line: header.dataLine,
+                               bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes)
+        let expected = header.names.count
+        while let r = try parser.nextRecord(before: .max) {
+            let id = r.string(c[0])
+            if r.problem != nil || r.fieldCount != expected {
+                let why = r.problem?.description ?? FieldRules.fieldCountMessage(expected: expected, found: r.fieldCount)
+                issues.add(InputIssue(file: name, line: r.line, message: why + "; row skipped",
+                                      recordID: id.isEmpty ? nil : id))
+                continue
+            }
+            guard !id.isEmpty else {
+                issues.add(InputIssue(file: name, line: r.line, field: "provider_id", message: "empty; row skipped"))
+                continue
+            }
+            if let first = firstLine[id] {
+                issues.add(InputIssue(file: name, line: r.line, field: "provider_id",
+                                      message: "duplicate provider_id; the row on line \(first) is used", recordID: id))
+                continue
+            }
+            firstLine[id] = r.line
+            providers[id] = Provider(providerID: id, familyName: r.string(c[1]), givenName: r.string(c[2]),
+                                     practitionerID: r.string(c[3]))
+        }
+        return providers
+    }
+}

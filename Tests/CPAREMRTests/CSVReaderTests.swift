@@ -1,0 +1,211 @@
+import CPARCore
+import CPAREMR
+import Foundation
+import Testing
+
+@Suite("CSVReader")
+struct CSVReaderTests {
+    @Test func quotedNewlineCommaAndEscapedQuotes() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", "id,name,note\n1,\"Mary\nAnne\",x\n2,\"Smith, Jr.\",\"Robert \"\"Bob\"\"\"\n3,Plain,\"\"\n")
+        let (header, records) = try readAll(path)
+        #expect(header == ["id", "name", "note"])
+        #expect(records == [
+            ReadRecord(line: 2, fields: ["1", "Mary\nAnne", "x"]),
+            ReadRecord(line: 4, fields: ["2", "Smith, Jr.", "Robert \"Bob\""]),
+            ReadRecord(line: 5, fields: ["3", "Plain", ""]),
+        ])
+    }
+
+    @Test func byteOrderMarkAndCRLF() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("id,name\r\n1,\"Zoë\"\r\n2,Bob\r\n\r\n3,\"a\r\nb\"\r\n".utf8))
+        let (header, records) = try readAll(path)
+        #expect(header == ["id", "name"])
+        #expect(records == [
+            ReadRecord(line: 2, fields: ["1", "Zoë"]),
+            ReadRecord(line: 3, fields: ["2", "Bob"]),
+            ReadRecord(line: 5, fields: ["3", "a\r\nb"]),
+        ])
+    }
+
+    @Test func headerNamesAreTrimmedAndMatchedExactly() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", " patient_id ,\"Name\",extra\n1,2,3\n")
+        let reader = try CSVReader(path: path)
+        #expect(reader.header == ["patient_id", "Name", "extra"])
+        #expect(reader.columnIndex("patient_id") == 0)
+        #expect(reader.columnIndex("name") == nil)
+        #expect(try reader.requireColumns(["extra", "patient_id"]) == [2, 0])
+        #expect(throws: EMRError.missingColumn(file: path, column: "name")) { try reader.requireColumns(["name"]) }
+    }
+
+    @Test func shortAndLongRowsAreReportedAndReadingContinues() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", "a,b,c\n1,2\n1,2,3,4\n7,8,9\n")
+        let (_, records) = try readAll(path)
+        #expect(records.map(\.fields.count) == [2, 4, 3])
+        #expect(records.map(\.line) == [2, 3, 4])
+        #expect(records.allSatisfy { $0.problem == nil })
+    }
+
+    @Test func emptyFileHasNoHeader() throws {
+        let dir = try TempDir()
+        let path = try dir.write("empty.csv", "")
+        #expect(throws: EMRError.noHeader(path)) { try CSVReader(path: path) }
+        let blank = try dir.write("blank.csv", "\n\r\n\n")
+        #expect(throws: EMRError.noHeader(blank)) { try CSVReader(path: blank) }
+        #expect(EMRError.noHeader(path).description.contains("empty.csv"))
+    }
+
+    @Test func headerOnlyHasNoRecords() throws {
+        let dir = try TempDir()
+        let (header, records) = try readAll(try dir.write("h.csv", "a,b"))
+        #expect(header == ["a", "b"])
+        #expect(records.isEmpty)
+        let (_, records2) = try readAll(try dir.write("h2.csv", "a,b\r\n"))
+        #expect(records2.isEmpty)
+    }
+
+    @Test func lastRecordWithoutTrailingNewline() throws {
+        let dir = try TempDir()
+        let (_, records) = try readAll(try dir.write("a.csv", "a,b\n1,2\n3,\"x\"\"y\""))
+        #expect(records == [ReadRecord(line: 2, fields: ["1", "2"]), ReadRecord(line: 3, fields: ["3", "x\"y"])])
+        let (_, crlf) = try readAll(try dir.write("b.csv", "a,b\r\n1,2\r"))
+        #expect(crlf == [ReadRecord(line: 2, fields: ["1", "2"])])
+    }
+
+    @Test func emptyLinesAreSkippedButCounted() throws {
+        let dir = try TempDir()
+        let (_, records) = try readAll(try dir.write("a.csv", "\n\na,b\n\n1,2\n\r\n\n3,4\n\n"))
+        #expect(records == [ReadRecord(line: 5, fields: ["1", "2"]), ReadRecord(line: 8, fields: ["3", "4"])])
+    }
+
+    @Test func strayQuoteIsLiteralAndFlagged() throws {
+        let dir = try TempDir()
+        let (_, records) = try readAll(try dir.write("a.csv", "a,b,c\n1,ab\"c,3\n2,\"x\"y,4\n5,\"ok\" ,6\n7,8,9\n"))
+        #expect(records == [
+            ReadRecord(line: 2, fields: ["1", "ab\"c", "3"], problem: .strayQuote),
+            ReadRecord(line: 3, fields: ["2", "xy", "4"], problem: .strayQuote),
+            ReadRecord(line: 4, fields: ["5", "ok ", "6"]),
+            ReadRecord(line: 5, fields: ["7", "8", "9"]),
+        ])
+    }
+
+    @Test func unterminatedQuoteAtEndOfFileIsReadAsItsLine() throws {
+        let dir = try TempDir()
+        let (_, records) = try readAll(try dir.write("a.csv", "a,b\n1,2\n3,\"open\n4,5\n6,7\n"))
+        #expect(records == [
+            ReadRecord(line: 2, fields: ["1", "2"]),
+            ReadRecord(line: 3, fields: ["3", "open"], problem: .unterminatedQuote),
+            ReadRecord(line: 4, fields: ["4", "5"]),
+            ReadRecord(line: 5, fields: ["6", "7"]),
+        ])
+        let (_, tail) = try readAll(try dir.write("b.csv", "a,b\n1,\"never closed"))
+        #expect(tail == [ReadRecord(line: 2, fields: ["1", "never closed"], problem: .unterminatedQuote)])
+    }
+
+    @Test func overlongQuotedFieldIsCutAtItsLine() throws {
+        let dir = try TempDir()
+        // The quote opened on line 3 closes only after more than maxRecordBytes (64) bytes.
+        let long = (0..<20).map { "line \($0)" }.joined(separator: "\n")
+        let path = try dir.write("a.csv", "a,b\n1,2\n3,\"\(long)\"\n8,9\n")
+        let (_, records) = try readAll(path, bufferSize: 128, maxRecordBytes: 64)
+        #expect(records.first == ReadRecord(line: 2, fields: ["1", "2"]))
+        #expect(records[1] == ReadRecord(line: 3, fields: ["3", "line 0"], problem: .unterminatedQuote))
+        #expect(records[2].line == 4)
+        #expect(records.last == ReadRecord(line: 23, fields: ["8", "9"]))
+    }
+
+    @Test func overlongLineIsSkipped() throws {
+        let dir = try TempDir()
+        let long = String(repeating: "x", count: 300)
+        let path = try dir.write("a.csv", "a,b\n1,2\n\(long),\(long)\n3,4\n")
+        let (_, records) = try readAll(path, bufferSize: 128, maxRecordBytes: 64)
+        #expect(records == [
+            ReadRecord(line: 2, fields: ["1", "2"]),
+            ReadRecord(line: 3, fields: [], problem: .tooLong(limit: 64)),
+            ReadRecord(line: 4, fields: ["3", "4"]),
+        ])
+    }
+
+    @Test func cursorReadsTheSameRecordsAndCanStopEarly() throws {
+        let dir = try TempDir()
+        let path = try dir.write("a.csv", "id,v\n1,\"x\ny\"\n2,b\n3,c\n")
+        let reader = try CSVReader(path: path)
+        let cursor = reader.cursor()
+        var seen: [ReadRecord] = []
+        while let r = try cursor.next() {
+            seen.append(ReadRecord(line: r.line, fields: r.strings(), problem: r.problem))
+            if r.string(0) == "2" { break }
+        }
+        #expect(seen == [ReadRecord(line: 2, fields: ["1", "x\ny"]), ReadRecord(line: 4, fields: ["2", "b"])])
+        #expect(try readAll(path).records.count == 3)
+    }
+
+    @Test func missingFile() throws {
+        let dir = try TempDir()
+        #expect(throws: EMRError.missingFile(dir.path + "/nope.csv")) { try CSVReader(path: dir.path + "/nope.csv") }
+        #expect(EMRError.missingFile("/x/nope.csv").description == "/x/nope.csv: file not found")
+    }
+
+    /// Records straddling buffer refills must come out exactly as with one big buffer.
+    @Test func tinyBuffersGiveTheSameRecords() throws {
+        let dir = try TempDir()
+        var text = "id,name,note\r\n"
+        var seed: UInt64 = 7
+        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        let pieces = ["a", "bc", "\"q,\"", "\"x\"\"y\"", "\"l1\nl2\"", "", "zz z", "é", "\"\""]
+        for i in 0..<300 {
+            let f1 = pieces[next() % pieces.count], f2 = pieces[next() % pieces.count]
+            text += "\(i),\(f1),\(f2)" + (next() % 2 == 0 ? "\n" : "\r\n")
+            if next() % 10 == 0 { text += "\n" }
+        }
+        let path = try dir.write("a.csv", text)
+        let big = try readAll(path).records
+        #expect(big.count == 300)
+        for size in [24, 25, 31, 64, 100] {
+            #expect(try readAll(path, bufferSize: size, maxRecordBytes: 23).records == big)
+        }
+    }
+}
+
+@Suite("ISODate")
+struct ISODateTests {
+    func days(_ s: String) -> Int32? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { ISODate.days(UnsafeBufferPointer($0)) }
+    }
+
+    func packed(_ s: String) -> UInt32? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { ISODate.packed(UnsafeBufferPointer($0)) }
+    }
+
+    @Test func agreesWithCivilDate() {
+        // Every day from 1899 to 2101, plus the edges of the accepted range.
+        var d = CivilDate(year: 1899, month: 1, day: 1)!
+        var previous: UInt32 = 0
+        while d.year < 2102 {
+            #expect(days(d.description) == d.daysSinceEpoch, "\(d)")
+            let p = packed(d.description)
+            #expect(p == UInt32(d.year * 10_000 + d.month * 100 + d.day), "\(d)")
+            #expect(p.map { ISODate.days(packed: $0) } == d.daysSinceEpoch)
+            #expect(p! > previous)
+            previous = p!
+            d = d.adding(days: 1)
+        }
+        for s in ["1000-01-01", "9999-12-31", "2000-02-29", "1970-01-01"] {
+            #expect(days(s) == CivilDate(iso: s)?.daysSinceEpoch, "\(s)")
+        }
+    }
+
+    @Test func rejectsWhatCivilDateRejects() {
+        for s in ["", "2026-1-01", "2026-02-30", "1900-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "0999-12-31",
+                  "2026/01/01", "2026-01-0a", " 2026-01-01", "2026-01-011", "20260101", "2026-0１-01", "+026-01-01"] {
+            #expect(days(s) == nil, "\(s)")
+            #expect(packed(s) == nil, "\(s)")
+            #expect(CivilDate(iso: s) == nil, "\(s)")
+        }
+    }
+}
