@@ -3,11 +3,11 @@ import CPARCore
 
 /// `cparctl`: the operator and panel-administrator command line.
 public enum CtlMain {
-    struct Command {
+    struct Command: Sendable {
         let path: [String]
         let synopsis: String
         let spec: OptionSpec
-        let run: (Context) throws -> ExitStatus
+        let run: @Sendable (Context) throws -> ExitStatus
     }
 
     static let asOf: Set<String> = ["as-of"]

@@ -152,8 +152,9 @@ public final class SubmissionEngine {
         let asOf = calendar.civilDate(of: Date(timeIntervalSince1970: TimeInterval(clock())))
         let source = try ExtractSource.load(config: config, store: store, asOf: asOf)
         let dir = payloadDir
+        let submissionsByPanel = byPanel
         let results = source.forEach(panels, policy: config.validation) { extract -> (PanelExtract?, String?, Int) in
-            let s = byPanel[extract.panel.id]!
+            let s = submissionsByPanel[extract.panel.id]!
             guard extract.isSubmittable else { return (extract, nil, 0) }
             let path = dir + "/" + s.id + ".xml"
             let header = PayloadHeader(submissionID: s.id, period: s.period, created: s.created)
