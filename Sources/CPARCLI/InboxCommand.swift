@@ -53,8 +53,8 @@ enum InboxCommand {
     static func parseHeaders(_ text: String) -> [String: String] {
         var headers: [String: String] = [:]
         var last: String?
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        // "\r\n" is one Character in Swift: split on newline characters, not on "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if line.isEmpty { break }
             if let first = line.first, first == " " || first == "\t", let key = last {
                 headers[key, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)

@@ -17,10 +17,9 @@ public struct SpoolRequest: Equatable, Sendable {
     public static func parse(_ text: String) throws(Invalid) -> SpoolRequest {
         var values: [String: String] = [:]
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on newline characters, not on "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let eq = trimmed.firstIndex(of: "=") else { throw Invalid(description: "line \(lineNumber): expected 'key = value'") }

@@ -86,9 +86,9 @@ struct LifecycleTests {
         let messages = (try JSONSerialization.jsonObject(with: Data(inbox.stdout.utf8)) as? [String: Any])?["messages"] as? [[String: Any]]
         #expect(messages?.count == 1)
         #expect(messages?.first?["recipient"] as? String == "ops@clinic.example")
-        #expect(messages?.first?["panel"] as? String == "1001")
         let path = try #require(messages?.first?["path"] as? String)
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(messages?.first?["panel"] as? String == "1001", "\(text)")
         #expect(text.contains("1001") && text.contains("E42"))
         for secret in ["123456782", "223456783", "Zed-Family", "Alpha", "1970-01-02"] { #expect(!text.contains(secret)) }
     }

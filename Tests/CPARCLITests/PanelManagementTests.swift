@@ -32,7 +32,7 @@ struct PanelManagementTests {
         try h.ctl("patient", "assign", "P1", "--panel", "7")
         let refused = try h.ctl("panel", "delete", "7")
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("patients"))
+        #expect(refused.stderr.contains("patient"))
         #expect(try h.ctl("panel", "show", "7").status == 0)
         #expect(try h.ctl("patient", "remove", "P1").status == 0)
         #expect(try h.ctl("panel", "delete", "7").status == 0)

@@ -103,7 +103,7 @@ import Testing
             let file = try readFile(path)
             #expect(file == (try PayloadWriter.bytes(for: x, header: Fixtures.header)))
             #expect(result.bytes == file.count)
-            #expect(result.sha256 == SHA256.hex(file))
+            #expect(result.sha256 == SHA256.hex(SHA256.hash(file)))
             let sum = try run("/usr/bin/sha256sum", [path])
             #expect(sum.output.hasPrefix(result.sha256 + " "))
 
