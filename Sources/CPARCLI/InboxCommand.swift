@@ -67,9 +67,10 @@ enum InboxCommand {
         return headers
     }
 
-    /// Decodes RFC 2047 `=?utf-8?B?…?=` and `=?utf-8?Q?…?=` words.
+    /// Decodes RFC 2047 `=?utf-8?B?…?=` and `=?utf-8?Q?…?=` words; white space between two encoded words is dropped.
     static func decodeWords(_ text: String) -> String {
         var out = ""
+        var previousEncoded = false
         for (i, word) in text.split(separator: " ").enumerated() {
             let parts = word.split(separator: "?", omittingEmptySubsequences: false)
             var decoded: String?
@@ -80,8 +81,9 @@ enum InboxCommand {
                     decoded = decodeQ(String(parts[3]))
                 }
             }
-            if i > 0 && !(decoded != nil && out.hasSuffix("\u{0}")) { out += " " }
+            if i > 0 && !(previousEncoded && decoded != nil) { out += " " }
             out += decoded ?? String(word)
+            previousEncoded = decoded != nil
         }
         return out
     }

@@ -10,7 +10,7 @@ enum ScheduleCommand {
         let now = Date()
         let next = calendar.nextScheduledRun(after: now)
         let window = calendar.blackoutWindow(containingOrAfter: now)
-        let onCalendar = SystemdCalendar.onCalendar(config)
+        let onCalendar = calendar.onCalendarExpressions
         let manual = config.manualSendTime.map(clock) ?? "at once"
         if ctx.args.has("json") {
             ctx.out(JSON.object([

@@ -54,6 +54,7 @@ public final class NoticeDispatcher {
             if !n.maildirDelivered {
                 do {
                     _ = try maildir.deliver(recipient: n.recipient, uniqueName: NoticeDispatcher.uniqueName(n), message: bytes)
+                    CrashPoint.hit("maildir-delivered")
                     n.maildirDelivered = true
                     log.info("notice.delivered", ["notice": n.id, "submission": n.submissionID, "panel": label, "channel": "maildir"])
                 } catch {
@@ -63,6 +64,7 @@ public final class NoticeDispatcher {
             if let smtp, !n.smtpDelivered {
                 do {
                     try smtp.send(to: n.recipient, message: bytes)
+                    CrashPoint.hit("smtp-sent")
                     n.smtpDelivered = true
                     log.info("notice.delivered", ["notice": n.id, "submission": n.submissionID, "panel": label, "channel": "smtp"])
                 } catch {

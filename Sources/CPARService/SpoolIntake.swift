@@ -76,6 +76,7 @@ public final class SpoolIntake {
                 _ = try engine.request(panel: panel, trigger: .manual, requestedBy: request.requestedBy ?? "spool:\(name)",
                                        reason: request.reason)
             }
+            CrashPoint.hit("spool-committed")
             unlink(path)
             log.info("spool.taken", ["file": name, "panels": panels.count])
             return true

@@ -70,6 +70,7 @@ public final class SubmissionEngine {
             try store.insertSubmission(s)
             return .accepted(s)
         }
+        CrashPoint.hit("request-committed")
         switch result {
         case .accepted(let s):
             log.info("submission.queued", ["submission": s.id, "panel": s.panelLabel, "period": s.period,
@@ -175,6 +176,7 @@ public final class SubmissionEngine {
                 try store.updateSubmission(s)
                 log.info("submission.payload_built", ["submission": s.id, "panel": s.panelLabel, "patients": count,
                                                       "sha256": sha])
+                CrashPoint.hit("payload-built")
                 ready.append(s)
             case .failure(let error):
                 log.error("submission.payload_failed", ["submission": s.id, "panel": s.panelLabel, "error": "\(error)"])
@@ -191,14 +193,18 @@ public final class SubmissionEngine {
         s.updated = clock()
         try store.updateSubmission(s)
         log.info("submission.sending", ["submission": s.id, "panel": s.panelLabel, "attempt": s.attempts])
+        CrashPoint.hit("attempt-committed")
         let result = transport.submit(payloadPath: s.payloadPath!, idempotencyKey: s.id)
+        CrashPoint.hit("post-returned")
         let after = try apply(event(for: result), to: s)
+        CrashPoint.hit("post-applied")
         if after.status == .pending { try poll(after) }
     }
 
     func poll(_ submission: Submission) throws {
         guard let tracking = submission.trackingID else { return }
         let result = transport.poll(trackingID: tracking)
+        CrashPoint.hit("poll-returned")
         try apply(event(for: result), to: submission)
     }
 
