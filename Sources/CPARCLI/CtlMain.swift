@@ -70,6 +70,7 @@ public enum CtlMain {
 
     /// Runs `cparctl` with `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
+        let arguments = commandFirst(arguments)
         if arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) {
             print(usage)
             return arguments.isEmpty ? ExitStatus.usage.rawValue : ExitStatus.success.rawValue
@@ -95,6 +96,24 @@ public enum CtlMain {
             report("\(error)")
             return ExitStatus.problems.rawValue
         }
+    }
+
+    /// `--config PATH` may also come before the command (`cparctl --config F panel list`): move it after.
+    static func commandFirst(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--config", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--config=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        return Array(rest) + leading
     }
 
     static func report(_ message: String) {

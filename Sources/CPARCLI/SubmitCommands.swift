@@ -20,7 +20,9 @@ enum SubmitCommands {
         case (nil, true): panels = try store.panels().filter(\.cparEnabled)
         default: throw UsageError("give either --panel P or --all")
         }
-        let log = Logger(level: config.logLevel)
+        // Event lines go to the journal when run by the timer; at a terminal the summary lines below say it all.
+        let underJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let log = Logger(level: underJournal ? config.logLevel : .warning)
         // cparctl only queues; cpard sends. No registry credentials are needed here.
         let engine = try SubmissionEngine(config: config, store: store, transport: UnconfiguredRegistry(), log: log)
         let requestedBy = try ctx.args.value("requested-by") ?? (scheduled ? "timer" : "cparctl:\(NSUserName())")

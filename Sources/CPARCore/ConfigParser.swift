@@ -170,10 +170,25 @@ public enum ConfigParser {
             dir.hasSuffix("/") ? dir + rest : dir + "/" + rest
         }
         for prefix in ["%d/", "$CREDENTIALS_DIRECTORY/", "${CREDENTIALS_DIRECTORY}/"] where value.hasPrefix(prefix) {
-            return join(credentials ?? base, value.dropFirst(prefix.count))
+            return normalized(join(credentials ?? base, value.dropFirst(prefix.count)))
         }
-        if value.hasPrefix("/") { return value }
-        return base == "." ? value : join(base, value)
+        if value.hasPrefix("/") { return normalized(value) }
+        return normalized(base == "." ? value : join(base, value))
+    }
+
+    /// Drops `.` segments and resolves `..` lexically: `/etc/cpard/../x` → `/etc/x`.
+    static func normalized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part != ".." || !absolute {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }
 

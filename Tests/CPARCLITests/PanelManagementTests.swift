@@ -45,6 +45,8 @@ struct PanelManagementTests {
         try h.ctl("panel", "add", "--name", "Walk-in", "--no-cpar", "--facility", "1", "--practitioner", "DR1")
         try h.ctl("panel", "add", "--name", "Numbered", "--number", "42", "--facility", "1", "--practitioner", "DR1")
         #expect(try h.ctl("panel", "show", "Walk-in").stdout.contains("CPAR enabled:  no"))
+        let configFirst = try h.run("cparctl", ["--config", h.config, "panel", "show", "Walk-in"])
+        #expect(configFirst.status == 0 && configFirst.stdout.contains("Walk-in"), "--config may precede the command")
         #expect(try h.ctl("panel", "show", "42").stdout.contains("Numbered"))
         let list = try h.ctl("panel", "list", "--json")
         #expect(list.stdout.contains("\"panel\": \"Walk-in\"") && list.stdout.contains("\"panel\": \"42\""))

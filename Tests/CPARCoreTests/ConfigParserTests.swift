@@ -170,7 +170,8 @@ import Testing
         let text = "emr.data_dir = data/emr\nstate.dir = ../state\nspool.dir = /abs/spool\n"
         let c = try ConfigParser.parse(text, file: "/opt/cpard/etc/cpard.conf")
         #expect(c.emrDataDir == "/opt/cpard/etc/data/emr")
-        #expect(c.stateDir == "/opt/cpard/etc/../state")
+        #expect(c.stateDir == "/opt/cpard/state", ".. is resolved")
+        #expect(try ConfigParser.parse("emr.data_dir = ./a/./b/../c\nstate.dir = s\nspool.dir = p\n", file: "/x/c.conf").emrDataDir == "/x/a/c")
         #expect(c.spoolDir == "/abs/spool")
         let rooted = try ConfigParser.parse(text, file: "/cpard.conf")
         #expect(rooted.emrDataDir == "/data/emr")
