@@ -30,18 +30,20 @@ public struct Submission: Equatable, Sendable {
     public var payloadPath: String?
     public var requestedBy: String?
     public var reason: String?
+    /// When the first POST was made; `retry.max_lifetime` counts from here.
+    public var firstAttempt: Int64?
 
     public init(id: String, panelID: Int64, panelLabel: String, period: Period, trigger: SubmissionTrigger,
                 status: SubmissionStatus = .queued, created: Int64, updated: Int64? = nil, nextAttempt: Int64? = nil,
                 attempts: Int = 0, delivered: Int64? = nil, patients: Int? = nil, error: String? = nil,
                 trackingID: String? = nil, payloadSHA256: String? = nil, payloadPath: String? = nil,
-                requestedBy: String? = nil, reason: String? = nil) {
+                requestedBy: String? = nil, reason: String? = nil, firstAttempt: Int64? = nil) {
         self.id = id; self.panelID = panelID; self.panelLabel = panelLabel; self.period = period
         self.trigger = trigger; self.status = status; self.created = created; self.updated = updated ?? created
         self.nextAttempt = nextAttempt; self.attempts = attempts; self.delivered = delivered
         self.patients = patients; self.error = error; self.trackingID = trackingID
         self.payloadSHA256 = payloadSHA256; self.payloadPath = payloadPath
-        self.requestedBy = requestedBy; self.reason = reason
+        self.requestedBy = requestedBy; self.reason = reason; self.firstAttempt = firstAttempt
     }
 }
 

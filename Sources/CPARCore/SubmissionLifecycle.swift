@@ -70,15 +70,21 @@ public enum SubmissionLifecycle {
             case .rejected:
                 fail(&next, now: now, error: rejectionText(ack.errors))
             case .processing:
-                next.status = .pending
-                next.nextAttempt = now + Int64(pollInterval)
-                next.error = nil
+                let since = s.firstAttempt ?? s.created
+                if s.status == .pending && policy.givesUp(created: since, now: now) {
+                    fail(&next, now: now, error: "no acknowledgement after \(ConfigDuration.describe(Int(now - since)))")
+                } else {
+                    next.status = .pending
+                    next.nextAttempt = now + Int64(pollInterval)
+                    next.error = nil
+                }
             }
 
         case (.queued, .retryableFailure(let message, let retryAfter)),
              (.pending, .retryableFailure(let message, let retryAfter)):
-            if policy.givesUp(created: s.created, now: now) {
-                let span = ConfigDuration.describe(Int(now - s.created))
+            let since = s.firstAttempt ?? s.created
+            if policy.givesUp(created: since, now: now) {
+                let span = ConfigDuration.describe(Int(now - since))
                 let attempts = s.attempts == 1 ? "1 attempt" : "\(s.attempts) attempts"
                 fail(&next, now: now, error: "gave up after \(attempts) over \(span): " + message)
             } else {

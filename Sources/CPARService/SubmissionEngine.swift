@@ -191,6 +191,7 @@ public final class SubmissionEngine {
         var s = submission
         s.attempts += 1
         s.updated = clock()
+        if s.firstAttempt == nil { s.firstAttempt = s.updated }
         try store.updateSubmission(s)
         log.info("submission.sending", ["submission": s.id, "panel": s.panelLabel, "attempt": s.attempts])
         CrashPoint.hit("attempt-committed")

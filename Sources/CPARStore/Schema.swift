@@ -100,6 +100,10 @@ enum Schema {
             "CREATE INDEX notices_submission ON notices (submission_id)",
             "CREATE INDEX notices_recipient ON notices (recipient, created)",
         ],
+        // 2: when the first POST was made; retry.max_lifetime counts from it, not from a blackout-deferred creation.
+        [
+            "ALTER TABLE submissions ADD COLUMN first_attempt INTEGER",
+        ],
     ]
 
     /// The schema version this build writes.

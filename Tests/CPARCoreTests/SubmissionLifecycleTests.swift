@@ -122,6 +122,25 @@ import Testing
         #expect(pending.error == "gave up after 1 attempt over 5d 1h: timeout")
     }
 
+    @Test func lifetimeCountsFromTheFirstAttemptNotADeferredCreation() throws {
+        // Requested on the 20th, held by the blackout until the 1st (11 days), first posted then.
+        var deferred = submission(.queued, attempts: 1)
+        deferred.firstAttempt = created + 11 * 86400
+        let s = try apply(.retryableFailure("HTTP 503", retryAfter: nil), deferred, at: created + 11 * 86400 + 60)
+        #expect(s.status == .queued)
+        let late = try apply(.retryableFailure("HTTP 503", retryAfter: nil), deferred, at: created + 16 * 86400)
+        #expect(late.status == .failed)
+    }
+
+    @Test func neverAcknowledgedGivesUpAfterLifetime() throws {
+        let polling = submission(.pending, attempts: 1, tracking: "T")
+        let ack = Acknowledgement(status: .processing, trackingID: "T")
+        #expect(try apply(.acknowledged(ack), polling, at: created + 86400).status == .pending)
+        let s = try apply(.acknowledged(ack), polling, at: created + 5 * 86400)
+        #expect(s.status == .failed)
+        #expect(s.error == "no acknowledgement after 5d")
+    }
+
     @Test func permanentFailureFails() throws {
         for start in [submission(.queued), submission(.pending, tracking: "T-1")] {
             let s = try apply(.permanentFailure("HTTP 400: bad request"), start)
