@@ -5,22 +5,8 @@ import Testing
 /// nothing is sent under a second Idempotency-Key, history stays one consistent row, notices are not duplicated.
 @Suite("crash safety", .serialized)
 struct CrashTests {
-    func setUp(faults: [String: Any]) throws -> (Harness, RegistrySimulator) {
-        let h = try Harness()
-        let sim = try RegistrySimulator(in: h.dir, faults: faults)
-        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\n")
-        try h.writeBasicEMR()
-        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
-        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
-                  "--notify", "ops@clinic.example")
-        for p in ["P1", "P2"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
-        return (h, sim)
-    }
-
-    func history(_ h: Harness) throws -> [[String: Any]] {
-        let object = try JSONSerialization.jsonObject(with: Data(try h.ctl("history", "--json").stdout.utf8)) as? [String: Any]
-        return object?["submissions"] as? [[String: Any]] ?? []
-    }
+    func setUp(faults: [String: Any]) throws -> (Harness, RegistrySimulator) { try Harness.submittable(faults: faults) }
+    func history(_ h: Harness) throws -> [[String: Any]] { try h.history() }
 
     /// Runs passes until the panel's submission is final (or `limit` passes).
     func settle(_ h: Harness, limit: Int = 6) throws -> String? {
@@ -61,8 +47,7 @@ struct CrashTests {
         #expect(crashed.status != 0)
         #expect(try settle(h) == "Failed")
         try h.run("cpard", ["--once", "--config", h.config])
-        let inbox = try JSONSerialization.jsonObject(with: Data(try h.ctl("inbox", "--json").stdout.utf8)) as? [String: Any]
-        #expect((inbox?["messages"] as? [Any])?.count == 1)
+        #expect(try h.inbox().count == 1)
     }
 
     @Test func crashAfterTakingASpoolRequestTakesItOnce() throws {

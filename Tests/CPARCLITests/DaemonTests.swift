@@ -4,22 +4,10 @@ import Testing
 @Suite("cpard as a service", .serialized)
 struct DaemonTests {
     func setUp(faults: [String: Any] = [:], extra: String = "") throws -> (Harness, RegistrySimulator) {
-        let h = try Harness()
-        let sim = try RegistrySimulator(in: h.dir, faults: faults)
-        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\nspool.rescan_interval = 1s\n" + extra)
-        try h.writeBasicEMR()
-        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
-        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
-                  "--notify", "ops@clinic.example")
-        for p in ["P1", "P2"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
-        return (h, sim)
+        try Harness.submittable(faults: faults, extra: "spool.rescan_interval = 1s\n" + extra)
     }
 
-    func status(_ h: Harness) throws -> String? {
-        let r = try h.ctl("status", "--json")
-        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        return ((object?["panels"] as? [[String: Any]])?.first)?["status"] as? String
-    }
+    func status(_ h: Harness) throws -> String? { try h.panelStatus()["status"] as? String }
 
     func waitForStatus(_ h: Harness, _ wanted: String, timeout: TimeInterval = 20) throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

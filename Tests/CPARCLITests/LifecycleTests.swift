@@ -4,32 +4,13 @@ import Testing
 /// End to end: cparctl submit → cpard --once → the registry simulator over mutual TLS → status, history, notices.
 @Suite("submission lifecycle against the simulator", .serialized)
 struct LifecycleTests {
-    /// A harness with site, one valid panel (1001) notifying ops@clinic.example, and the simulator.
-    func setUp(faults: [String: Any] = [:], extra: String = "") throws -> (Harness, RegistrySimulator) {
-        let h = try Harness()
-        let sim = try RegistrySimulator(in: h.dir, faults: faults)
-        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\n" + extra)
-        try h.writeBasicEMR()
-        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
-        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
-                  "--notify", "ops@clinic.example")
-        for p in ["P1", "P2", "P3"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
-        return (h, sim)
+    func setUp(faults: [String: Any] = [:]) throws -> (Harness, RegistrySimulator) {
+        try Harness.submittable(faults: faults, patients: ["P1", "P2", "P3"])
     }
 
-    func status(_ h: Harness) throws -> [String: Any] {
-        let r = try h.ctl("status", "--json")
-        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        return ((object?["panels"] as? [[String: Any]])?.first) ?? [:]
-    }
-
-    func history(_ h: Harness) throws -> [[String: Any]] {
-        let r = try h.ctl("history", "--json")
-        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        return object?["submissions"] as? [[String: Any]] ?? []
-    }
-
-    func once(_ h: Harness) throws -> Harness.Output { try h.run("cpard", ["--once", "--config", h.config]) }
+    func status(_ h: Harness) throws -> [String: Any] { try h.panelStatus() }
+    func history(_ h: Harness) throws -> [[String: Any]] { try h.history() }
+    func once(_ h: Harness) throws -> Harness.Output { try h.once() }
 
     @Test func acceptedSubmissionEndsSubmittedWithFullHistory() throws {
         let (h, sim) = try setUp()
@@ -82,8 +63,7 @@ struct LifecycleTests {
         #expect((s["error"] as? String)?.contains("E42") == true)
         #expect(pass.stderr.contains("event=submission.failed"))
         try once(h)
-        let inbox = try h.ctl("inbox", "--json")
-        let messages = (try JSONSerialization.jsonObject(with: Data(inbox.stdout.utf8)) as? [String: Any])?["messages"] as? [[String: Any]]
+        let messages: [[String: Any]]? = try h.inbox()
         #expect(messages?.count == 1)
         #expect(messages?.first?["recipient"] as? String == "ops@clinic.example")
         let path = try #require(messages?.first?["path"] as? String)
