@@ -20,12 +20,15 @@ let package = Package(
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
 
+        // Shared libcurl plumbing for the adapters that speak through libcurl.
+        .target(name: "CPARCurl", dependencies: ["CCurl"]),
+
         // Adapters, one per job.
         .target(name: "CPAREMR", dependencies: ["CPARCore"]),
         .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
         .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
-        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CCurl"]),
-        .target(name: "CPARNotices", dependencies: ["CPARCore", "CCurl"]),
+        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
+        .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARCurl", "CCurl"]),
         .target(name: "CPARService", dependencies: [
             "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
         ]),
@@ -39,6 +42,7 @@ let package = Package(
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore"]),
         .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload"]),
+        .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI"]),

@@ -1,4 +1,5 @@
 import CCurl
+import CPARCurl
 import Foundation
 
 /// Sends a message by SMTP through libcurl.
@@ -30,47 +31,30 @@ public struct SMTPDelivery: Sendable {
         let sender = try Self.envelopeAddress(from, role: "sender")
         let recipient = try Self.envelopeAddress(to, role: "recipient")
         if let why = CurlGlobal.ensureInitialised() { throw .smtp("libcurl initialisation failed: \(why)") }
-        guard let curl = curl_easy_init() else { throw .smtp("libcurl initialisation failed") }
-        let errorSize = Int(CCurl_error_size())
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: errorSize)
-        errorBuffer.initialize(repeating: 0, count: errorSize)
-        let recipients = curl_slist_append(nil, "<\(recipient)>")
-        let source = UploadSource(message)
-        defer {
-            curl_easy_cleanup(curl)
-            curl_slist_free_all(recipients)
-            errorBuffer.deallocate()
+        guard let easy = CurlEasy() else { throw .smtp("libcurl initialisation failed") }
+        let useTLS = implicitTLS || username != nil || caFile != nil ? CURLUSESSL_ALL : CURLUSESSL_NONE
+        do {
+            try easy.set(CURLOPT_URL, url)
+            try easy.set(CURLOPT_NOSIGNAL, 1)
+            try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+            try easy.set(CURLOPT_USE_SSL, Int(useTLS.rawValue))
+            try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
+            try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+            if let caFile { try easy.set(CURLOPT_CAINFO, caFile) }
+            if let username { try easy.set(CURLOPT_USERNAME, username) }
+            if let password { try easy.set(CURLOPT_PASSWORD, password) }
+            try easy.set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+            try easy.set(CURLOPT_TIMEOUT, timeout)
+            try easy.set(CURLOPT_MAIL_FROM, "<\(sender)>")
+            try easy.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
+            try easy.set(CURLOPT_UPLOAD, 1)
+            try easy.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(message.count))
+            try easy.set(upload: CurlUpload(bytes: message))
+        } catch {
+            throw .smtp("libcurl setup: \(error.reason)")
         }
-        guard recipients != nil else { throw .smtp("out of memory") }
-
-        var failed: CURLcode = CURLE_OK
-        func set(_ code: CURLcode) { if failed == CURLE_OK && code != CURLE_OK { failed = code } }
-        let useTLS: Int = implicitTLS || username != nil || caFile != nil ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue)
-        set(CCurl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(CCurl_setopt_string(curl, CURLOPT_URL, url))
-        set(CCurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
-        set(CCurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps"))
-        set(CCurl_setopt_long(curl, CURLOPT_USE_SSL, useTLS))
-        set(CCurl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1))
-        set(CCurl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2))
-        if let caFile { set(CCurl_setopt_string(curl, CURLOPT_CAINFO, caFile)) }
-        if let username { set(CCurl_setopt_string(curl, CURLOPT_USERNAME, username)) }
-        if let password { set(CCurl_setopt_string(curl, CURLOPT_PASSWORD, password)) }
-        set(CCurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT, connectTimeout))
-        set(CCurl_setopt_long(curl, CURLOPT_TIMEOUT, timeout))
-        set(CCurl_setopt_string(curl, CURLOPT_MAIL_FROM, "<\(sender)>"))
-        set(CCurl_setopt_slist(curl, CURLOPT_MAIL_RCPT, recipients))
-        set(CCurl_setopt_long(curl, CURLOPT_UPLOAD, 1))
-        set(CCurl_setopt_off(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count)))
-        set(CCurl_setopt_callback(curl, CURLOPT_READFUNCTION, UploadSource.readCallback))
-        set(CCurl_setopt_pointer(curl, CURLOPT_READDATA, Unmanaged.passUnretained(source).toOpaque()))
-        guard failed == CURLE_OK else { throw .smtp("libcurl setup: \(String(cString: curl_easy_strerror(failed)))") }
-
-        let code = withExtendedLifetime(source) { curl_easy_perform(curl) }
-        guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw .smtp(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
-        }
+        let code = easy.perform()
+        guard code == CURLE_OK else { throw .smtp(easy.errorText(for: code)) }
     }
 
     /// The addr-spec of `Name <addr>` or a bare address; refuses anything that could break the SMTP envelope.
@@ -83,24 +67,5 @@ public struct SMTPDelivery: Sendable {
               !address.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "<" || $0 == ">" })
         else { throw .invalidAddress("\(role) is empty or holds spaces, control characters or angle brackets") }
         return address
-    }
-}
-
-/// Feeds the message to libcurl's read callback.
-private final class UploadSource {
-    let bytes: [UInt8]
-    var offset = 0
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    static let readCallback: CCurl_data_callback = { buffer, size, count, userdata in
-        guard let buffer, let userdata else { return CCurl_readfunc_abort() }
-        let source = Unmanaged<UploadSource>.fromOpaque(userdata).takeUnretainedValue()
-        let n = min(size * count, source.bytes.count - source.offset)
-        guard n > 0 else { return 0 }
-        source.bytes.withUnsafeBytes { raw in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + source.offset, byteCount: n)
-        }
-        source.offset += n
-        return n
     }
 }

@@ -1,5 +1,6 @@
 import CCurl
 import CPARCore
+import CPARCurl
 import Foundation
 
 /// The SPEC §7 protocol over libcurl: a fresh easy handle per request, TLS peer and host verification always
@@ -61,15 +62,14 @@ public final class CurlRegistryClient: RegistryTransport {
             return .permanent(reason: "payload is not a regular file")
         }
         let exchange = HTTPExchange()
-        exchange.uploadFD = fd
+        let upload = CurlUpload(fileDescriptor: fd)
         let outcome = perform(url: baseURL, exchange: exchange) { easy throws(CurlSetupError) in
             try easy.set(CURLOPT_POST, 1)
-            try easy.set(CURLOPT_READFUNCTION, callback: HTTPExchange.readCallback)
-            try easy.set(CURLOPT_READDATA, pointer: exchange.opaque)
+            try easy.set(upload: upload)
             try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(info.st_size))
             return ["Content-Type: application/xml", "Idempotency-Key: \(idempotencyKey)", "Expect:"]
         }
-        if let errno = exchange.uploadErrno {
+        if let errno = upload.readErrno {
             return .permanent(reason: "cannot read payload file: \(String(cString: strerror(errno)))")
         }
         switch outcome {
@@ -125,9 +125,9 @@ public final class CurlRegistryClient: RegistryTransport {
             try easy.set(CURLOPT_USERAGENT, settings.userAgent)
             try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(HTTPExchange.responseCap))
             try easy.set(CURLOPT_WRITEFUNCTION, callback: HTTPExchange.writeCallback)
-            try easy.set(CURLOPT_WRITEDATA, pointer: exchange.opaque)
+            try easy.set(CURLOPT_WRITEDATA, context: exchange)
             try easy.set(CURLOPT_HEADERFUNCTION, callback: HTTPExchange.headerCallback)
-            try easy.set(CURLOPT_HEADERDATA, pointer: exchange.opaque)
+            try easy.set(CURLOPT_HEADERDATA, context: exchange)
             var headers = try configure(easy)
             headers.append("Accept: application/xml")
             if let token { headers.append("Authorization: Bearer \(token)") }
@@ -135,7 +135,7 @@ public final class CurlRegistryClient: RegistryTransport {
         } catch {
             return .failed(.permanent(reason: error.description))
         }
-        let code = withExtendedLifetime(exchange) { easy.perform() }
+        let code = easy.perform()
         if exchange.overflowed { return .failed(.permanent(reason: "response larger than 1 MiB")) }
         guard code == CURLE_OK else {
             let detail = easy.errorText(for: code)

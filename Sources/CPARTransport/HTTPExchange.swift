@@ -1,9 +1,9 @@
 import CCurl
+import CPARCurl
 import Foundation
 
-/// The mutable state of one HTTP transfer that libcurl's callbacks feed: the (capped) response body,
-/// the final response's `Retry-After`, and the upload source. Passed to callbacks as an unretained pointer;
-/// the owner keeps it alive across `perform()`.
+/// The mutable state of one HTTP response that libcurl's callbacks feed: the (capped) body and the final
+/// response's `Retry-After`. Handed to the callbacks with `CurlEasy.set(_:context:)`.
 final class HTTPExchange {
     static let responseCap = 1 << 20
 
@@ -14,16 +14,6 @@ final class HTTPExchange {
     private(set) var retryAfter: String?
     /// A response status line arrived.
     private(set) var sawResponse = false
-    /// File descriptor the request body is read from, or -1.
-    var uploadFD: Int32 = -1
-    /// `errno` of a failed read of the upload file.
-    private(set) var uploadErrno: Int32?
-
-    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
-
-    static func from(_ pointer: UnsafeMutableRawPointer?) -> HTTPExchange {
-        Unmanaged<HTTPExchange>.fromOpaque(pointer!).takeUnretainedValue()
-    }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if body.count + bytes.count > Self.responseCap { overflowed = true; return false }
@@ -39,20 +29,11 @@ final class HTTPExchange {
         }
     }
 
-    func read(into buffer: UnsafeMutableRawPointer, count: Int) -> Int? {
-        while true {
-            let n = Glibc.read(uploadFD, buffer, count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            uploadErrno = errno
-            return nil
-        }
-    }
-
     static let writeCallback: CCurl_data_callback = { ptr, size, count, userdata in
         let total = size * count
         guard total > 0, let ptr else { return total }
-        let exchange = HTTPExchange.from(userdata)
+        guard let userdata else { return 0 }
+        let exchange = CurlEasy.context(userdata, as: HTTPExchange.self)
         return ptr.withMemoryRebound(to: UInt8.self, capacity: total) {
             exchange.append(UnsafeBufferPointer(start: $0, count: total))
         } ? total : 0
@@ -61,15 +42,11 @@ final class HTTPExchange {
     static let headerCallback: CCurl_data_callback = { ptr, size, count, userdata in
         let total = size * count
         guard total > 0, let ptr else { return total }
+        guard let userdata else { return 0 }
         let line = ptr.withMemoryRebound(to: UInt8.self, capacity: total) {
             String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
         }
-        HTTPExchange.from(userdata).header(line)
+        CurlEasy.context(userdata, as: HTTPExchange.self).header(line)
         return total
-    }
-
-    static let readCallback: CCurl_data_callback = { ptr, size, count, userdata in
-        guard let ptr else { return CCurl_readfunc_abort() }
-        return HTTPExchange.from(userdata).read(into: ptr, count: size * count) ?? CCurl_readfunc_abort()
     }
 }

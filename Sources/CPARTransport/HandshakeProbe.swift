@@ -1,4 +1,5 @@
 import CCurl
+import CPARCurl
 import Foundation
 
 /// Tells a refused TLS session from a dropped connection.

@@ -1,25 +1,16 @@
-import Foundation
 import CCurl
+import Foundation
 
-/// A libcurl option that could not be set; the transfer is not attempted.
-struct CurlSetupError: Error, CustomStringConvertible {
-    let option: CURLoption
-    let code: CURLcode
-    var description: String {
-        "libcurl option \(option.rawValue) refused: \(String(cString: curl_easy_strerror(code)))"
-    }
-}
-
-struct CurlCodeError: Error { let code: CURLcode }
-
-/// One easy handle for one transfer. Owns its error buffer and header lists until deinit, so everything
-/// handed to libcurl outlives `perform()`.
-final class CurlEasy {
-    let handle: UnsafeMutableRawPointer
+/// One easy handle for one transfer. Owns its error buffer, header lists and callback contexts until deinit,
+/// so everything handed to libcurl outlives `perform()`.
+public final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    private var contexts: [AnyObject] = []
 
-    init?() {
+    /// Nil when libcurl cannot be initialised or has no handle to give.
+    public init?() {
         guard CurlGlobal.ensureInitialised() == nil, let h = curl_easy_init() else { return nil }
         handle = h
         let size = Int(CCurl_error_size())
@@ -38,29 +29,41 @@ final class CurlEasy {
         if code != CURLE_OK { throw CurlSetupError(option: option, code: code) }
     }
 
-    func set(_ option: CURLoption, _ value: Int) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, _ value: Int) throws(CurlSetupError) {
         try check(option, CCurl_setopt_long(handle, option, value))
     }
 
     /// libcurl copies string options, so the Swift string need not outlive the call.
-    func set(_ option: CURLoption, _ value: String) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, _ value: String) throws(CurlSetupError) {
         try check(option, CCurl_setopt_string(handle, option, value))
     }
 
-    func set(_ option: CURLoption, offset value: Int64) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, offset value: Int64) throws(CurlSetupError) {
         try check(option, CCurl_setopt_off(handle, option, curl_off_t(value)))
     }
 
-    func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws(CurlSetupError) {
         try check(option, CCurl_setopt_pointer(handle, option, value))
     }
 
-    func set(_ option: CURLoption, callback: CCurl_data_callback) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, callback: CCurl_data_callback) throws(CurlSetupError) {
         try check(option, CCurl_setopt_callback(handle, option, callback))
     }
 
+    /// Sets a callback's data option (`CURLOPT_WRITEDATA`, `CURLOPT_READDATA`, ...) to `context`, which the
+    /// handle keeps alive until deinit. The callback gets it back with `CurlEasy.context(_:)`.
+    public func set(_ option: CURLoption, context: AnyObject) throws(CurlSetupError) {
+        contexts.append(context)
+        try set(option, pointer: Unmanaged.passUnretained(context).toOpaque())
+    }
+
+    /// The object a callback's `userdata` points at (set with `set(_:context:)`).
+    public static func context<T: AnyObject>(_ userdata: UnsafeMutableRawPointer, as type: T.Type = T.self) -> T {
+        Unmanaged<T>.fromOpaque(userdata).takeUnretainedValue()
+    }
+
     /// Sets a `curl_slist` option; the list is freed with the handle.
-    func set(_ option: CURLoption, list items: [String]) throws(CurlSetupError) {
+    public func set(_ option: CURLoption, list items: [String]) throws(CurlSetupError) {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for item in items {
             guard let appended = curl_slist_append(list, item) else {
@@ -73,31 +76,38 @@ final class CurlEasy {
         try check(option, CCurl_setopt_slist(handle, option, list))
     }
 
-    func perform() -> CURLcode { curl_easy_perform(handle) }
+    /// Makes `upload` the request body (`CURLOPT_READFUNCTION` / `CURLOPT_READDATA`). The size and the
+    /// upload mode (`CURLOPT_POST`, `CURLOPT_UPLOAD`) are the caller's.
+    public func set(upload: CurlUpload) throws(CurlSetupError) {
+        try set(CURLOPT_READFUNCTION, callback: CurlUpload.readCallback)
+        try set(CURLOPT_READDATA, context: upload)
+    }
 
-    var responseCode: Int {
+    public func perform() -> CURLcode { curl_easy_perform(handle) }
+
+    public var responseCode: Int {
         var code: Int = 0
         _ = CCurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
     }
 
     /// The connection's socket (after a `CURLOPT_CONNECT_ONLY` transfer).
-    var activeSocket: Int32? {
+    public var activeSocket: Int32? {
         var socket = curl_socket_t(-1)
         guard CCurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return nil }
         return socket
     }
 
     /// `curl_easy_recv`: bytes read (0 at end of stream), or the failure code (`CURLE_AGAIN`: nothing yet).
-    func receive(into buffer: inout [UInt8]) -> Result<Int, CurlCodeError> {
+    public func receive(into buffer: inout [UInt8]) -> Result<Int, CurlCodeError> {
         var count = 0
         let code = buffer.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress, $0.count, &count) }
         return code == CURLE_OK ? .success(count) : .failure(CurlCodeError(code: code))
     }
 
     /// libcurl's detailed message for the last failure, or its generic text for `code`.
-    func errorText(for code: CURLcode) -> String {
+    public func errorText(for code: CURLcode) -> String {
         let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        return detail.isEmpty ? CurlCodeError(code: code).description : detail
     }
 }
