@@ -23,8 +23,9 @@ public final class NoticeDispatcher {
         maildir = MaildirDelivery(root: NoticeDispatcher.maildirRoot(config))
         if let url = config.smtpURL {
             let password = try config.smtpPasswordFile.map { try ConfigLoader.readSecret($0) }
+            // The system CA store verifies smtps:// and STARTTLS; the registry's CA is not the mail server's.
             smtp = SMTPDelivery(url: url, from: config.smtpFrom, username: config.smtpUsername, password: password,
-                                caFile: config.caFile)
+                                caFile: nil)
         } else {
             smtp = nil
         }
@@ -68,7 +69,7 @@ public final class NoticeDispatcher {
                     n.smtpDelivered = true
                     log.info("notice.delivered", ["notice": n.id, "submission": n.submissionID, "panel": label, "channel": "smtp"])
                 } catch {
-                    errors.append("smtp: \(error)")
+                    errors.append("\(error)")
                 }
             }
             n.attempts += 1

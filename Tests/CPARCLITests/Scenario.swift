@@ -7,13 +7,21 @@ extension Harness {
                             patients: [String] = ["P1", "P2"]) throws -> (Harness, RegistrySimulator) {
         let h = try Harness()
         let sim = try RegistrySimulator(in: h.dir, faults: faults)
-        try h.writeConfig(sim.configLines + "\nnotify.maildir = maildir\n" + extra)
+        try h.writeConfig(Harness.merge(sim.configLines + "\nnotify.maildir = maildir", extra))
         try h.writeBasicEMR()
         try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
         try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1",
                   "--notify", "ops@clinic.example")
         for p in patients { try h.ctl("patient", "assign", p, "--panel", "1001") }
         return (h, sim)
+    }
+
+    /// Config lines with `overrides` replacing lines of the same key (a key may be set only once).
+    static func merge(_ base: String, _ overrides: String) -> String {
+        func key(_ line: Substring) -> Substring { line.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces)[...] } ?? "" }
+        let replaced = Set(overrides.split(separator: "\n").map(key))
+        return (base.split(separator: "\n").filter { !replaced.contains(key($0)) } + overrides.split(separator: "\n"))
+            .joined(separator: "\n") + "\n"
     }
 
     /// `cparctl status --json`: the first panel's entry.

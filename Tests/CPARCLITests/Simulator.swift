@@ -53,12 +53,12 @@ final class RegistrySimulator {
     let background: Background
     let port: Int
 
-    init(in parent: URL, faults: [String: Any] = [:]) throws {
+    init(in parent: URL, faults: [String: Any] = [:], serverCert: String = "server") throws {
         dir = parent.appendingPathComponent("sim")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let faultsFile = dir.appendingPathComponent("faults.json")
         background = try Background(script: "tools/registry-sim/registry_sim.py", arguments: [
-            "--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"),
+            "--cert", TestCertificates.path("\(serverCert).pem"), "--key", TestCertificates.path("\(serverCert).key"),
             "--client-ca", TestCertificates.path("ca.pem"), "--record-dir", dir.path,
             "--xsd", Harness.repoRoot.appendingPathComponent("schema/cpar-submission.xsd").path,
             "--faults", faultsFile.path,
