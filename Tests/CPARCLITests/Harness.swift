@@ -58,7 +58,7 @@ struct Harness {
 
     func run(_ tool: String, _ args: [String], environment: [String: String] = [:]) throws -> Output {
         let p = Process()
-        p.executableURL = Harness.binDir.appendingPathComponent(tool)
+        p.executableURL = tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : Harness.binDir.appendingPathComponent(tool)
         p.arguments = args
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
