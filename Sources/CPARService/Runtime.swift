@@ -35,9 +35,9 @@ public final class Runtime {
     }
 
     /// One pass: take spool requests, send what is due, poll Pending, deliver notices.
-    public func pass(pollAllPending: Bool = false) throws {
+    public func pass() throws {
         try spool.scan()
-        try engine.workDue(pollAllPending: pollAllPending)
+        try engine.workDue()
         try notices.deliverDue()
         if let path = config.metricsTextfile { try Metrics.write(store: store, to: path) }
     }

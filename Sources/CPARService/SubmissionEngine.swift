@@ -101,15 +101,12 @@ public final class SubmissionEngine {
 
     // MARK: the pass
 
-    /// Sends what is due and polls what is Pending and due. Returns the number of submissions worked.
+    /// Sends what is due and polls what is Pending and due (a fresh receipt is polled at once, in `send`).
+    /// Returns the number of submissions worked.
     @discardableResult
-    public func workDue(pollAllPending: Bool = false) throws -> Int {
+    public func workDue() throws -> Int {
         let now = clock()
-        var due = try store.dueSubmissions(now: now)
-        if pollAllPending {
-            let ids = Set(due.map(\.id))
-            due += try store.submissions(status: .pending).filter { !ids.contains($0.id) }
-        }
+        let due = try store.dueSubmissions(now: now)
         let sends = due.filter { $0.status == .queued }
         if !sends.isEmpty && calendar.isInBlackout(Date(timeIntervalSince1970: TimeInterval(now))) {
             try deferForBlackout(sends, now: now)
