@@ -37,7 +37,7 @@ public enum DaemonMain {
             do {
                 let runtime = try Runtime(config: config, log: log)
                 _ = try runtime.recover()
-                try runtime.pass()
+                try runtime.pass(pollAllPending: true)
                 log.info("service.pass_done", ["queue": try runtime.queueSummary()])
                 return 0
             } catch {

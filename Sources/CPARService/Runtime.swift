@@ -34,10 +34,11 @@ public final class Runtime {
                                       parser: .registryMessages)
     }
 
-    /// One pass: take spool requests, send what is due, poll Pending, deliver notices.
-    public func pass() throws {
+    /// One pass: take spool requests, send what is due, poll Pending (all of them with `pollAllPending`),
+    /// deliver notices.
+    public func pass(pollAllPending: Bool = false) throws {
         try spool.scan()
-        try engine.workDue()
+        try engine.workDue(pollAllPending: pollAllPending)
         try notices.deliverDue()
         if let path = config.metricsTextfile { try Metrics.write(store: store, to: path) }
     }

@@ -102,11 +102,16 @@ public final class SubmissionEngine {
     // MARK: the pass
 
     /// Sends what is due and polls what is Pending and due (a fresh receipt is polled at once, in `send`).
-    /// Returns the number of submissions worked.
+    /// `pollAllPending` polls every Pending submission whatever its next poll time: `cpard --once` is an explicit
+    /// pass, and a poll is a harmless GET. Returns the number of submissions worked.
     @discardableResult
-    public func workDue() throws -> Int {
+    public func workDue(pollAllPending: Bool = false) throws -> Int {
         let now = clock()
-        let due = try store.dueSubmissions(now: now)
+        var due = try store.dueSubmissions(now: now)
+        if pollAllPending {
+            let ids = Set(due.map(\.id))
+            due += try store.submissions(status: .pending).filter { !ids.contains($0.id) }
+        }
         let sends = due.filter { $0.status == .queued }
         if !sends.isEmpty && calendar.isInBlackout(Date(timeIntervalSince1970: TimeInterval(now))) {
             try deferForBlackout(sends, now: now)

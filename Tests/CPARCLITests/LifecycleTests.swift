@@ -4,8 +4,8 @@ import Testing
 /// End to end: cparctl submit → cpard --once → the registry simulator over mutual TLS → status, history, notices.
 @Suite("submission lifecycle against the simulator", .serialized)
 struct LifecycleTests {
-    func setUp(faults: [String: Any] = [:]) throws -> (Harness, RegistrySimulator) {
-        try Harness.submittable(faults: faults, patients: ["P1", "P2", "P3"])
+    func setUp(faults: [String: Any] = [:], extra: String = "") throws -> (Harness, RegistrySimulator) {
+        try Harness.submittable(faults: faults, extra: extra, patients: ["P1", "P2", "P3"])
     }
 
     func status(_ h: Harness) throws -> [String: Any] { try h.panelStatus() }
@@ -39,15 +39,14 @@ struct LifecycleTests {
     }
 
     @Test func pendingWhileTheRegistryIsProcessing() throws {
-        let (h, sim) = try setUp(faults: ["ack_after_polls": 2])
+        // A 10-minute poll interval: each `cpard --once` still polls every Pending submission.
+        let (h, sim) = try setUp(faults: ["ack_after_polls": 2], extra: "registry.poll_interval = 10m\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
         try once(h)
         #expect(try status(h)["status"] as? String == "Pending")
         #expect(try h.ctl("submit", "--panel", "1001").stdout.contains("already Pending"))
-        sleep(1)
         try once(h)
-        sleep(1)
         try once(h)
         #expect(try status(h)["status"] as? String == "Submitted")
         #expect(sim.posts.count == 1)
