@@ -38,6 +38,10 @@ let package = Package(
         .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
         .executableTarget(name: "cparctl", dependencies: ["CPARCLI"]),
 
+        // Shared test infrastructure (Foundation only): temp dirs, subprocesses, helper servers, test certificates.
+        .target(name: "CPARTestSupport", path: "Tests/CPARTestSupport"),
+
+        .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore"]),
