@@ -38,13 +38,17 @@ let package = Package(
         .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
         .executableTarget(name: "cparctl", dependencies: ["CPARCLI"]),
 
+        // Shared test infrastructure (Foundation only): temp dirs, subprocesses, helper servers, test certificates.
+        .target(name: "CPARTestSupport", path: "Tests/CPARTestSupport"),
+
+        .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
-        .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR"]),
-        .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore"]),
-        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload"]),
-        .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl"]),
-        .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices"]),
+        .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
+        .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
+        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),
+        .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
+        .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService"]),
-        .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI"]),
+        .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
     ]
 )

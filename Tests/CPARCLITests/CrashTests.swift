@@ -1,3 +1,4 @@
+import CPARTestSupport
 import Foundation
 import Testing
 

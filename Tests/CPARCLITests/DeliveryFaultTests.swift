@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CPARTestSupport
 
 /// The registry faults of SPEC §7 end to end: each ends in the right state with the right number of attempts,
 /// backoff honoured, and exactly one notice on failure (Maildir and a real SMTP server).
@@ -70,9 +71,10 @@ struct DeliveryFaultTests {
         let (h, sim) = try Harness.submittable()
         defer { sim.stop(); h.cleanup() }
         var lines = sim.configLines
+        let certificates = try TestCertificates.shared()
         switch kind {
         case "ca":
-            lines = lines.replacingOccurrences(of: TestCertificates.path("ca.pem"), with: TestCertificates.path("other-ca.pem"))
+            lines = lines.replacingOccurrences(of: certificates.path("ca.pem"), with: certificates.path("other-ca.pem"))
         case "cert":
             lines = lines.split(separator: "\n").filter { !$0.hasPrefix("registry.client_") }.joined(separator: "\n")
         default:
@@ -80,9 +82,9 @@ struct DeliveryFaultTests {
         }
         var expired: RegistrySimulator?
         if kind == "server" {
-            let other = try RegistrySimulator(in: h.dir.appendingPathComponent("expired"), serverCert: "expired-server")
+            let other = try RegistrySimulator(in: h.scratch, serverCertificate: .expired)
             expired = other
-            lines = lines.replacingOccurrences(of: sim.url, with: other.url)
+            lines = lines.replacingOccurrences(of: sim.baseURL, with: other.baseURL)
         }
         defer { expired?.stop() }
         try h.writeConfig(lines + "\nnotify.maildir = maildir\n")
@@ -97,16 +99,10 @@ struct DeliveryFaultTests {
     }
 
     @Test func failureNoticeGoesToMaildirAndSMTPOnce() throws {
-        let smtpDir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-smtp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: smtpDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: smtpDir) }
-        let sink = try Background(script: "tools/smtp-sink/smtp_sink.py",
-                                  arguments: ["--port", "0", "--out", smtpDir.appendingPathComponent("out").path],
-                                  portFile: smtpDir.appendingPathComponent("port"))
+        let sink = try SMTPSink(in: TempDirectory("cpard-smtp"))
         defer { sink.stop() }
-        let port = try sink.port()
         let (h, sim) = try Harness.submittable(faults: ["mode": "reject_sync", "errors": [["code": "E7", "message": "no"]]],
-                                               extra: "notify.smtp_url = smtp://127.0.0.1:\(port)\n")
+                                               extra: "notify.smtp_url = \(sink.url)\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
         let first = try h.once()
@@ -114,10 +110,8 @@ struct DeliveryFaultTests {
         #expect(try status(h) == "Failed")
         #expect(try h.inbox().count == 1)
         #expect(first.stderr.contains("channel=smtp"), "\(first.stderr)")
-        let received = try FileManager.default.contentsOfDirectory(atPath: smtpDir.appendingPathComponent("out").path)
-            .filter { $0.hasSuffix(".eml") }
-        #expect(received.count == 1)
-        let mail = try String(contentsOfFile: smtpDir.appendingPathComponent("out/\(received[0])").path, encoding: .utf8)
+        #expect(try sink.index().count == 1)
+        let mail = String(decoding: try sink.message(1), as: UTF8.self)
         #expect(mail.contains("To: ops@clinic.example") && mail.contains("E7") && mail.contains("1001"))
         for secret in ["123456782", "223456783", "Zed-Family", "Alpha", "1970-01-02"] { #expect(!mail.contains(secret)) }
     }

@@ -1,34 +1,27 @@
+import CPARTestSupport
 import Foundation
 import Testing
 
 /// Runs the built `cparctl` / `cpard` binaries against a scratch directory with its own config.
 struct Harness {
-    let dir: URL
+    let scratch: TempDirectory
+    var dir: URL { scratch.url }
     var config: String { dir.appendingPathComponent("cpard.conf").path }
     var emr: URL { dir.appendingPathComponent("emr") }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var all: String { stdout + stderr }
-    }
+    typealias Output = Subprocess.Output
 
     static let binDir: URL = {
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                              .deletingLastPathComponent().appendingPathComponent(".build/debug")]
+                          PackageRoot.url.appendingPathComponent(".build/debug")]
         for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("cparctl").path) {
             return c
         }
         return candidates[1]
     }()
 
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     init(extraConfig: String = "") throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-cli-\(UUID().uuidString)")
+        scratch = try TempDirectory("cpard-cli")
         try FileManager.default.createDirectory(at: emr, withIntermediateDirectories: true)
         try writeConfig(extraConfig)
     }
@@ -49,36 +42,22 @@ struct Harness {
         try text.write(to: emr.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    func cleanup() { try? FileManager.default.removeItem(at: dir) }
+    func cleanup() { scratch.remove() }
 
     @discardableResult
     func ctl(_ args: String..., config: Bool = true) throws -> Output {
         try run("cparctl", args + (config ? ["--config", self.config] : []))
     }
 
+    @discardableResult
     func run(_ tool: String, _ args: [String], environment: [String: String] = [:]) throws -> Output {
-        let p = Process()
-        p.executableURL = tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : Harness.binDir.appendingPathComponent(tool)
-        p.arguments = args
-        p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "JOURNAL_STREAM")
         env.removeValue(forKey: "NOTIFY_SOCKET")
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes concurrently so a chatty child never blocks.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let executable = tool.hasPrefix("/") ? tool : Harness.binDir.appendingPathComponent(tool).path
+        return try Subprocess.run(executable, args, environment: env,
+                                  currentDirectory: dir.path)
     }
 
     /// A small EMR export: one provider with a practitioner ID, one without; patients covering the rules.

@@ -1,3 +1,4 @@
+import CPARTestSupport
 import Foundation
 import Testing
 
@@ -121,14 +122,11 @@ struct LifecycleTests {
         let (h, sim) = try setUp(faults: ["slow_seconds": 30])
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
-        let p = Process()
-        p.executableURL = Harness.binDir.appendingPathComponent("cpard")
-        p.arguments = ["--once", "--config", h.config]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        for _ in 0..<200 where sim.requests().isEmpty { usleep(50_000) }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        let p = try TestProcess(Harness.binDir.appendingPathComponent("cpard").path, ["--once", "--config", h.config],
+                                logPath: h.dir.appendingPathComponent("cpard-killed.log").path)
+        for _ in 0..<200 where try sim.requests().isEmpty { usleep(50_000) }
+        kill(p.pid, SIGKILL)
+        p.process.waitUntilExit()
         #expect(try status(h)["status"] as? String == "Queued")
         try sim.setFaults([:])
         try once(h)

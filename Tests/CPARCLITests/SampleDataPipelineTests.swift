@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CPARTestSupport
 
 /// `sample-data` → `setup-panels.sh` → validate / extract --all, as the demo and benchmark run them.
 @Suite("sample data through the whole extract")
@@ -36,7 +37,7 @@ struct SampleDataPipelineTests {
         #expect(output.status == 1, "the sample data plants invalid patients")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".xml") }
         #expect(files.count == 2, "3 panels, the last one fails PRACTITIONER_WITHOUT_ID")
-        let xsd = Harness.repoRoot.appendingPathComponent("schema/cpar-submission.xsd").path
+        let xsd = PackageRoot.submissionSchema
         for file in files {
             let lint = try h.run("/usr/bin/xmllint", ["--noout", "--schema", xsd, out.appendingPathComponent(file).path])
             #expect(lint.status == 0, "\(file): \(lint.stderr)")

@@ -1,12 +1,15 @@
+import CPARTestSupport
 import Foundation
 
 /// The common end-to-end scenario: the basic EMR, site S1, panel 1001 (DR1, notifying ops@clinic.example) with
-/// some patients on it, and the registry simulator over mutual TLS with the given faults.
+/// some patients on it, and the registry simulator over mutual TLS (checking payloads against the XSD) with the
+/// given faults.
 extension Harness {
     static func submittable(faults: [String: Any] = [:], extra: String = "",
                             patients: [String] = ["P1", "P2"]) throws -> (Harness, RegistrySimulator) {
         let h = try Harness()
-        let sim = try RegistrySimulator(in: h.dir, faults: faults)
+        let sim = try RegistrySimulator(in: h.scratch, checkSchema: true)
+        try sim.setFaults(faults)
         try h.writeConfig(Harness.merge(sim.configLines + "\nnotify.maildir = maildir", extra))
         try h.writeBasicEMR()
         try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")

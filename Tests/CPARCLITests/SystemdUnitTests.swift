@@ -1,3 +1,4 @@
+import CPARTestSupport
 import Foundation
 import Testing
 
@@ -8,17 +9,17 @@ struct SystemdUnitTests {
                         "cpard-nudge.service"]
 
     /// Copies the binaries to <prefix>/usr/local/bin and the units, rewritten to that prefix, to <prefix>/units.
-    func install() throws -> URL {
-        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-prefix-\(UUID().uuidString)")
-        let bin = prefix.appendingPathComponent("usr/local/bin")
-        let unitDir = prefix.appendingPathComponent("units")
+    func install() throws -> TempDirectory {
+        let prefix = try TempDirectory("cpard-prefix")
+        let bin = prefix.url.appendingPathComponent("usr/local/bin")
+        let unitDir = prefix.url.appendingPathComponent("units")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: unitDir, withIntermediateDirectories: true)
         for tool in ["cpard", "cparctl"] {
             try FileManager.default.copyItem(at: Harness.binDir.appendingPathComponent(tool), to: bin.appendingPathComponent(tool))
         }
         for unit in SystemdUnitTests.units {
-            let text = try String(contentsOf: Harness.repoRoot.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            let text = try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
             try text.replacingOccurrences(of: "/usr/local/bin/", with: bin.path + "/")
                 .write(to: unitDir.appendingPathComponent(unit), atomically: true, encoding: .utf8)
         }
@@ -26,23 +27,14 @@ struct SystemdUnitTests {
     }
 
     func run(_ args: [String], in dir: URL) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Subprocess.run("/usr/bin/systemd-analyze", args, currentDirectory: dir.path)
+        return (result.status, result.all)
     }
 
     @Test func everyUnitPassesVerify() throws {
         let prefix = try install()
-        defer { try? FileManager.default.removeItem(at: prefix) }
-        let units = prefix.appendingPathComponent("units")
+        defer { prefix.remove() }
+        let units = prefix.url.appendingPathComponent("units")
         let (status, output) = try run(["verify", "--man=no"] + SystemdUnitTests.units, in: units)
         #expect(status == 0, "\(output)")
         #expect(!output.contains("Unknown key"), "\(output)")
@@ -50,16 +42,16 @@ struct SystemdUnitTests {
 
     @Test func serviceExposureIsAtMostTwo() throws {
         let prefix = try install()
-        defer { try? FileManager.default.removeItem(at: prefix) }
-        let (_, output) = try run(["security", "--offline=true", "cpard.service"], in: prefix.appendingPathComponent("units"))
+        defer { prefix.remove() }
+        let (_, output) = try run(["security", "--offline=true", "cpard.service"], in: prefix.url.appendingPathComponent("units"))
         let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
         #expect(score <= 2.0, "\(line)")
     }
 
     @Test func timerAgreesWithTheDefaultScheduleAndTheReadme() throws {
-        let timer = try String(contentsOf: Harness.repoRoot.appendingPathComponent("systemd/cpard-monthly.timer"), encoding: .utf8)
-        let readme = try String(contentsOf: Harness.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let timer = try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/cpard-monthly.timer"), encoding: .utf8)
+        let readme = try String(contentsOf: PackageRoot.url.appendingPathComponent("README.md"), encoding: .utf8)
         let h = try Harness()
         defer { h.cleanup() }
         let r = try h.ctl("schedule", "--json")

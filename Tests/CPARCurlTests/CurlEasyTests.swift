@@ -1,5 +1,6 @@
 import CCurl
 import CPARCurl
+import CPARTestSupport
 import Foundation
 import Testing
 

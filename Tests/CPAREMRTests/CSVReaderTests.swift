@@ -1,12 +1,13 @@
 import CPARCore
 import CPAREMR
+import CPARTestSupport
 import Foundation
 import Testing
 
 @Suite("CSVReader")
 struct CSVReaderTests {
     @Test func quotedNewlineCommaAndEscapedQuotes() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("a.csv", "id,name,note\n1,\"Mary\nAnne\",x\n2,\"Smith, Jr.\",\"Robert \"\"Bob\"\"\"\n3,Plain,\"\"\n")
         let (header, records) = try readAll(path)
         #expect(header == ["id", "name", "note"])
@@ -18,7 +19,7 @@ struct CSVReaderTests {
     }
 
     @Test func byteOrderMarkAndCRLF() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("a.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("id,name\r\n1,\"Zoë\"\r\n2,Bob\r\n\r\n3,\"a\r\nb\"\r\n".utf8))
         let (header, records) = try readAll(path)
         #expect(header == ["id", "name"])
@@ -30,7 +31,7 @@ struct CSVReaderTests {
     }
 
     @Test func headerNamesAreTrimmedAndMatchedExactly() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("a.csv", " patient_id ,\"Name\",extra\n1,2,3\n")
         let reader = try CSVReader(path: path)
         #expect(reader.header == ["patient_id", "Name", "extra"])
@@ -41,7 +42,7 @@ struct CSVReaderTests {
     }
 
     @Test func shortAndLongRowsAreReportedAndReadingContinues() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("a.csv", "a,b,c\n1,2\n1,2,3,4\n7,8,9\n")
         let (_, records) = try readAll(path)
         #expect(records.map(\.fields.count) == [2, 4, 3])
@@ -50,7 +51,7 @@ struct CSVReaderTests {
     }
 
     @Test func emptyFileHasNoHeader() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("empty.csv", "")
         #expect(throws: EMRError.noHeader(path)) { try CSVReader(path: path) }
         let blank = try dir.write("blank.csv", "\n\r\n\n")
@@ -59,7 +60,7 @@ struct CSVReaderTests {
     }
 
     @Test func headerOnlyHasNoRecords() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let (header, records) = try readAll(try dir.write("h.csv", "a,b"))
         #expect(header == ["a", "b"])
         #expect(records.isEmpty)
@@ -68,7 +69,7 @@ struct CSVReaderTests {
     }
 
     @Test func lastRecordWithoutTrailingNewline() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let (_, records) = try readAll(try dir.write("a.csv", "a,b\n1,2\n3,\"x\"\"y\""))
         #expect(records == [ReadRecord(line: 2, fields: ["1", "2"]), ReadRecord(line: 3, fields: ["3", "x\"y"])])
         let (_, crlf) = try readAll(try dir.write("b.csv", "a,b\r\n1,2\r"))
@@ -76,13 +77,13 @@ struct CSVReaderTests {
     }
 
     @Test func emptyLinesAreSkippedButCounted() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let (_, records) = try readAll(try dir.write("a.csv", "\n\na,b\n\n1,2\n\r\n\n3,4\n\n"))
         #expect(records == [ReadRecord(line: 5, fields: ["1", "2"]), ReadRecord(line: 8, fields: ["3", "4"])])
     }
 
     @Test func strayQuoteIsLiteralAndFlagged() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let (_, records) = try readAll(try dir.write("a.csv", "a,b,c\n1,ab\"c,3\n2,\"x\"y,4\n5,\"ok\" ,6\n7,8,9\n"))
         #expect(records == [
             ReadRecord(line: 2, fields: ["1", "ab\"c", "3"], problem: .strayQuote),
@@ -93,7 +94,7 @@ struct CSVReaderTests {
     }
 
     @Test func unterminatedQuoteAtEndOfFileIsReadAsItsLine() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let (_, records) = try readAll(try dir.write("a.csv", "a,b\n1,2\n3,\"open\n4,5\n6,7\n"))
         #expect(records == [
             ReadRecord(line: 2, fields: ["1", "2"]),
@@ -106,7 +107,7 @@ struct CSVReaderTests {
     }
 
     @Test func overlongQuotedFieldIsCutAtItsLine() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         // The quote opened on line 3 closes only after more than maxRecordBytes (64) bytes.
         let long = (0..<20).map { "line \($0)" }.joined(separator: "\n")
         let path = try dir.write("a.csv", "a,b\n1,2\n3,\"\(long)\"\n8,9\n")
@@ -118,7 +119,7 @@ struct CSVReaderTests {
     }
 
     @Test func overlongLineIsSkipped() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let long = String(repeating: "x", count: 300)
         let path = try dir.write("a.csv", "a,b\n1,2\n\(long),\(long)\n3,4\n")
         let (_, records) = try readAll(path, bufferSize: 128, maxRecordBytes: 64)
@@ -130,7 +131,7 @@ struct CSVReaderTests {
     }
 
     @Test func cursorReadsTheSameRecordsAndCanStopEarly() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let path = try dir.write("a.csv", "id,v\n1,\"x\ny\"\n2,b\n3,c\n")
         let reader = try CSVReader(path: path)
         let cursor = reader.cursor()
@@ -144,14 +145,14 @@ struct CSVReaderTests {
     }
 
     @Test func missingFile() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         #expect(throws: EMRError.missingFile(dir.path + "/nope.csv")) { try CSVReader(path: dir.path + "/nope.csv") }
         #expect(EMRError.missingFile("/x/nope.csv").description == "/x/nope.csv: file not found")
     }
 
     /// Records straddling buffer refills must come out exactly as with one big buffer.
     @Test func tinyBuffersGiveTheSameRecords() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         var text = "id,name,note\r\n"
         var seed: UInt64 = 7
         func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }

@@ -1,5 +1,6 @@
 import CPARCore
 import CPAREMR
+import CPARTestSupport
 import Foundation
 import Testing
 
@@ -44,7 +45,7 @@ struct ParallelSplitTests {
         text.utf8.count - text[text.range(of: needle)!.lowerBound...].utf8.count
     }
 
-    static func load(_ dir: TempDir, _ options: EMRLoadOptions) throws -> EMRSnapshot {
+    static func load(_ dir: TempDirectory, _ options: EMRLoadOptions) throws -> EMRSnapshot {
         try EMRLoader.load(dataDir: dir.path, asOf: day("2026-10-31"), options: options)
     }
 

@@ -1,5 +1,6 @@
 import CPARCore
 import CPAREMR
+import CPARTestSupport
 import Foundation
 import Testing
 
@@ -7,12 +8,12 @@ import Testing
 struct SampleDataTests {
     static let files = ["providers.csv", "patients.csv", "appointments.csv", "panel-import.csv", "setup-panels.sh"]
 
-    func contents(_ dir: TempDir) throws -> [Data] {
+    func contents(_ dir: TempDirectory) throws -> [Data] {
         try Self.files.map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/" + $0)) }
     }
 
     @Test func sameSeedSameBytes() throws {
-        let a = try TempDir(), b = try TempDir(), c = try TempDir()
+        let a = try TempDirectory(), b = try TempDirectory(), c = try TempDirectory()
         let sa = try SampleData.generate(outDir: a.path, patients: 450, panels: 5, seed: 7)
         let sb = try SampleData.generate(outDir: b.path, patients: 450, panels: 5, seed: 7)
         _ = try SampleData.generate(outDir: c.path, patients: 450, panels: 5, seed: 8)
@@ -25,7 +26,7 @@ struct SampleDataTests {
     }
 
     @Test func summaryMatchesTheFiles() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let s = try SampleData.generate(outDir: dir.path, patients: 300, panels: 4, seed: 1, appointmentsPerPatient: 3)
         for file in s.files {
             let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
@@ -44,7 +45,7 @@ struct SampleDataTests {
     }
 
     @Test func patientsFileHasBOMAndCRLFAndQuotedNames() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         _ = try SampleData.generate(outDir: dir.path, patients: 200, panels: 4, seed: 3)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.path + "/patients.csv")))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
@@ -63,7 +64,7 @@ struct SampleDataTests {
     }
 
     @Test func providersAndSetupScript() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         _ = try SampleData.generate(outDir: dir.path, patients: 200, panels: 4, seed: 3)
         let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
         #expect(s.providers.count == 7)
@@ -77,13 +78,9 @@ struct SampleDataTests {
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         try dir.write("bin/cparctl", "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done >> \"\(dir.path)/calls.log\"\necho >> \"\(dir.path)/calls.log\"\n")
         chmod(bin + "/cparctl", 0o755)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [dir.path + "/setup-panels.sh", "--config", "/etc/cpard/x.conf"]
-        process.environment = ["PATH": bin + ":/usr/bin:/bin"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let script = try Subprocess.run("/bin/sh", [dir.path + "/setup-panels.sh", "--config", "/etc/cpard/x.conf"],
+                                        environment: ["PATH": bin + ":/usr/bin:/bin"])
+        #expect(script.status == 0)
         let calls = try String(contentsOfFile: dir.path + "/calls.log", encoding: .utf8).split(separator: "\n")
         #expect(calls.count == 1 + 4 + 1)
         #expect(calls[0].hasPrefix("[--config][/etc/cpard/x.conf][site][set][--name][Riverbend Family Medicine Network][--site-id]"))
@@ -98,7 +95,7 @@ struct SampleDataTests {
 
     /// Every planted kind shows up as described, and every ordinary patient is valid.
     @Test func everyPlantedKindIsThere() throws {
-        let dir = try TempDir()
+        let dir = try TempDirectory()
         let n = 400, panels = 4
         _ = try SampleData.generate(outDir: dir.path, patients: n, panels: panels, seed: 11)
         let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)

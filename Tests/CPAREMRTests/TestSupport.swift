@@ -1,32 +1,8 @@
 import CPARCore
 import CPAREMR
+import CPARTestSupport
 import Foundation
 import Testing
-
-/// A temporary directory, removed when the value is released.
-final class TempDir {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-emr-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `text` (UTF-8, as is) to `name` and returns the full path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, bytes: Array(text.utf8))
-    }
-
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let file = path + "/" + name
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
-    }
-}
 
 /// What a `CSVReader` pass yields, copied out of the callback.
 struct ReadRecord: Equatable, CustomStringConvertible {
@@ -55,8 +31,8 @@ func day(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }
 /// A data directory with the three EMR files; defaults are minimal valid files.
 func emrDir(providers: String = "provider_id,family_name,given_name,practitioner_id\nPR1,Lee,Ann,123456\nPR2,Kaur,Raj,\n",
             patients: String,
-            appointments: String = "appointment_id,patient_id,provider_id,date,status\n") throws -> TempDir {
-    let dir = try TempDir()
+            appointments: String = "appointment_id,patient_id,provider_id,date,status\n") throws -> TempDirectory {
+    let dir = try TempDirectory()
     try dir.write("providers.csv", providers)
     try dir.write("patients.csv", patients)
     try dir.write("appointments.csv", appointments)

@@ -2,7 +2,7 @@ import CPARCore
 import Foundation
 import CPARPayload
 
-/// Builders for extracts and scratch directories used across the tests.
+/// Builders for extracts used across the tests.
 enum Fixtures {
     static let submissionID = "3f2c8a9e-5b1d-4c6e-9a7f-0d1e2f3a4b5c"
     static let header = PayloadHeader(submissionID: submissionID, period: Period(year: 2024, month: 5)!,
@@ -35,20 +35,4 @@ enum Fixtures {
             ],
             excluded: [], warnings: [])
     }
-
-    /// A fresh temporary directory, removed by `body`'s end.
-    static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("cpard-payload-tests-" + UUID().uuidString, isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: url) }
-        return try body(url.path)
-    }
-
-    /// The repository root, found from this file's path.
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static var schemaPath: String { repositoryRoot.appendingPathComponent("schema/cpar-submission.xsd").path }
 }

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARTestSupport
 import Foundation
 import Testing
 @testable import CPARPayload
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func fileMatchesBytesIsPrivateAndHashed() throws {
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/payload.xml"
             let x = Self.awkwardExtract()
             let result = try PayloadWriter.write(x, header: Fixtures.header, to: path)
@@ -104,8 +105,8 @@ import Testing
             #expect(file == (try PayloadWriter.bytes(for: x, header: Fixtures.header)))
             #expect(result.bytes == file.count)
             #expect(result.sha256 == SHA256.hex(SHA256.hash(file)))
-            let sum = try run("/usr/bin/sha256sum", [path])
-            #expect(sum.output.hasPrefix(result.sha256 + " "))
+            let sum = try Subprocess.run("/usr/bin/sha256sum", [path])
+            #expect(sum.all.hasPrefix(result.sha256 + " "))
 
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func aDryRunWriteSkipsTheHashButWritesTheSameBytes() throws {
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/dry.xml"
             let result = try PayloadWriter.write(Fixtures.extract(), header: Fixtures.header, to: path, sync: false, hash: false)
             #expect(result.sha256 == "")
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func rewritingReplacesTheFileAndAStaleTemporary() throws {
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/payload.xml"
             try writeFile("old".bytes, path)
             try writeFile("stale".bytes, path + ".tmp")
@@ -140,7 +141,7 @@ import Testing
     }
 
     @Test func aMissingDirectoryIsAnIOErrorNamingThePath() throws {
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/missing/payload.xml"
             #expect {
                 _ = try PayloadWriter.write(Fixtures.extract(), header: Fixtures.header, to: path)
@@ -158,7 +159,7 @@ import Testing
         #expect(throws: PayloadError.notSubmittable([.noFacility, .practitionerWithoutID])) {
             _ = try PayloadWriter.bytes(for: x, header: Fixtures.header)
         }
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             #expect(throws: PayloadError.self) {
                 _ = try PayloadWriter.write(x, header: Fixtures.header, to: dir + "/p.xml")
             }

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARTestSupport
 import Foundation
 import Testing
 @testable import CPARPayload
@@ -19,12 +20,12 @@ import Testing
     @Test(arguments: [1, 3, 2_000])
     func payloadsPassXmllintAndTheValidator(patients: Int) throws {
         let x = patients == 3 ? PayloadWriterTests.awkwardExtract() : Self.manyPatients(patients)
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/payload.xml"
             _ = try PayloadWriter.write(x, header: Fixtures.header, to: path)
             let lint = try xmllint(path)
-            #expect(lint.status == 0, "\(lint.output)")
-            #expect(lint.output.contains("validates"))
+            #expect(lint.status == 0, "\(lint.all)")
+            #expect(lint.all.contains("validates"))
             #expect(try SchemaValidator.validate(file: path) == [])
             #expect(try SchemaValidator.validate(bytes: try readFile(path)) == [])
         }
@@ -41,12 +42,12 @@ import Testing
         #expect(bad != good)
         let badLine = bad.split(separator: "\n", omittingEmptySubsequences: false)
             .firstIndex { $0.contains("22345678X") }.map { $0 + 1 }
-        try Fixtures.withTemporaryDirectory { dir in
+        try withTempDirectory { dir in
             let path = dir + "/bad.xml"
             try writeFile(bad.bytes, path)
             let lint = try xmllint(path)
             #expect(lint.status != 0)
-            #expect(lint.output.contains("Phn"))
+            #expect(lint.all.contains("Phn"))
 
             let issues = try SchemaValidator.validate(file: path)
             #expect(issues.count == 1)

@@ -1,10 +1,11 @@
+import CPARTestSupport
 import Foundation
 import Testing
 @testable import CPARPayload
 
 @Suite struct SubmissionSchemaTests {
     @Test func embeddedSchemaIsTheShippedFileByteForByte() throws {
-        let file = try readFile(Fixtures.schemaPath)
+        let file = try readFile(PackageRoot.submissionSchema)
         #expect(Array(SubmissionSchema.xsd.utf8) == file)
     }
 

@@ -1,4 +1,5 @@
 import CLibXML2
+import CPARTestSupport
 import Foundation
 
 /// A parsed element: namespace, local name, attributes and (for leaves) text, read back with libxml2.
@@ -54,23 +55,9 @@ enum TestXML {
     }
 }
 
-/// Runs a program and returns its exit status and combined output.
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
 /// `xmllint --noout --schema schema/cpar-submission.xsd FILE`.
-func xmllint(_ file: String) throws -> (status: Int32, output: String) {
-    try run("/usr/bin/xmllint", ["--noout", "--schema", Fixtures.schemaPath, file])
+func xmllint(_ file: String) throws -> Subprocess.Output {
+    try Subprocess.run("/usr/bin/xmllint", ["--noout", "--schema", PackageRoot.submissionSchema, file])
 }
 
 func writeFile(_ bytes: [UInt8], _ path: String) throws {

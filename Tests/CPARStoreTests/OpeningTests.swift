@@ -1,5 +1,6 @@
 import CPARCore
 import CPARStore
+import CPARTestSupport
 import Foundation
 import Testing
 

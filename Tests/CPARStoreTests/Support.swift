@@ -1,16 +1,8 @@
 import CPARCore
 import CPARStore
+import CPARTestSupport
 import Foundation
 import Testing
-
-/// Runs `body` with a fresh directory under the temporary directory, removed afterwards.
-@discardableResult
-func withTempDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    return try body(dir.path)
-}
 
 /// Runs `body` with a store on a fresh database file.
 @discardableResult
@@ -23,16 +15,9 @@ func withStore<T>(_ body: (StateStore) throws -> T) throws -> T {
 
 /// Runs SQL through the sqlite3 command-line shell (a separate process) and returns its trimmed output.
 func sqliteShell(_ path: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = ["-cmd", ".timeout 5000", path, sql]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "sqlite3 failed on: \(sql)")
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let result = try Subprocess.run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql])
+    #expect(result.status == 0, "sqlite3 failed on: \(sql)")
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 func posixMode(_ path: String) throws -> Int {

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARTestSupport
 import CPARTransport
 import Foundation
 import Testing

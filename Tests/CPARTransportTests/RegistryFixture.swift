@@ -1,21 +1,22 @@
 import CPARCore
+import CPARTestSupport
 import CPARTransport
 import Foundation
 
-/// Temp dir + test PKI + a running simulator + a payload file; clients made against it.
+/// Temp dir + the shared test PKI + a running simulator + a payload file; clients made against it.
 final class RegistryFixture: @unchecked Sendable {
     let dir: TempDirectory
     let certs: TestCertificates
-    let sim: Simulator
+    let sim: RegistrySimulator
     let payloadPath: String
     let payload = Array(#"<?xml version="1.0" encoding="UTF-8"?><Test xmlns="urn:test">payload</Test>"#.utf8)
 
-    init(mutualTLS: Bool = true, serverCertificate: Simulator.ServerCertificate = .valid, token: String? = nil,
+    init(mutualTLS: Bool = true, serverCertificate: RegistrySimulator.ServerCertificate = .valid, token: String? = nil,
          insecureHTTP: Bool = false, faults: String? = nil) throws {
         dir = try TempDirectory()
-        certs = try TestCertificates(in: dir)
-        sim = try Simulator(certificates: certs, in: dir, mutualTLS: mutualTLS, serverCertificate: serverCertificate,
-                            token: token, insecureHTTP: insecureHTTP, faults: faults)
+        certs = try TestCertificates.shared()
+        sim = try RegistrySimulator(in: dir, mutualTLS: mutualTLS, serverCertificate: serverCertificate,
+                                    token: token, insecureHTTP: insecureHTTP, faults: faults)
         payloadPath = dir.file("payload.xml")
         try Data(payload).write(to: URL(fileURLWithPath: payloadPath))
     }

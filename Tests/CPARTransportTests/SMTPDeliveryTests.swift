@@ -1,4 +1,5 @@
 import CPARNotices
+import CPARTestSupport
 import Foundation
 import Testing
 
