@@ -142,7 +142,7 @@ public final class Daemon: @unchecked Sendable {
 
     private func writePIDFile() {
         let path = runtime.config.stateDir + "/cpard.pid"
-        FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
     }
 
     static func name(_ sig: Int32) -> String {

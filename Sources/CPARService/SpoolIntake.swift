@@ -113,7 +113,7 @@ public final class SpoolIntake {
         let target = config.rejectedDir + "/" + name
         rename(dir + "/" + name, target)
         let reason = "\(name): \(why)\n"
-        FileManager.default.createFile(atPath: target + ".reason", contents: Data(reason.utf8),
+        _ = FileManager.default.createFile(atPath: target + ".reason", contents: Data(reason.utf8),
                                        attributes: [.posixPermissions: 0o640])
         log.warning("spool.rejected", ["file": name, "reason": why])
     }

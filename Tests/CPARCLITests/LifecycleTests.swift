@@ -11,6 +11,7 @@ struct LifecycleTests {
 
     func status(_ h: Harness) throws -> [String: Any] { try h.panelStatus() }
     func history(_ h: Harness) throws -> [[String: Any]] { try h.history() }
+    @discardableResult
     func once(_ h: Harness) throws -> Harness.Output { try h.once() }
 
     @Test func acceptedSubmissionEndsSubmittedWithFullHistory() throws {
