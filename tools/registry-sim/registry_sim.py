@@ -12,18 +12,20 @@ import hashlib
 import json
 import os
 import re
-import select
 import signal
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape, quoteattr
+
+# Shared helpers live beside the tool folders (tools/helperlib.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from helperlib import watch_parent, write_atomic  # noqa: E402
 
 NS = "urn:cpard:registry:1"
 MAX_BODY = 64 * 1024 * 1024
@@ -54,19 +56,6 @@ def log(msg: str) -> None:
 def utc_now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
-
-def write_atomic(path: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class FaultsError(Exception):
@@ -489,26 +478,6 @@ def make_ssl_context(args: argparse.Namespace) -> ssl.SSLContext:
         ctx.load_verify_locations(cafile=args.client_ca)
     return ctx
 
-
-def watch_parent(pid: int, stop) -> None:
-    """Call stop() when process `pid` exits (pidfd on Linux, polling elsewhere)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return stop()
-    except (AttributeError, OSError):
-        fd = None
-    if fd is not None:
-        select.select([fd], [], [])
-        return stop()
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return stop()
-        except PermissionError:
-            pass
-        time.sleep(0.5)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -14,12 +14,13 @@ import asyncio
 import datetime
 import json
 import os
-import select
 import signal
 import sys
-import tempfile
 import threading
-import time
+
+# Shared helpers live beside the tool folders (tools/helperlib.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from helperlib import watch_parent, write_atomic  # noqa: E402
 
 try:
     from aiosmtpd.smtp import SMTP
@@ -34,19 +35,6 @@ def log(msg: str) -> None:
     except (OSError, ValueError):
         pass
 
-
-def write_atomic(path: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class Sink:
@@ -72,26 +60,6 @@ class Sink:
         write_atomic(self.index, ("\n".join(self.lines) + "\n").encode())
         return "250 Message accepted for delivery"
 
-
-def watch_parent(pid: int, stop) -> None:
-    """Call stop() when process `pid` exits (pidfd on Linux, polling elsewhere)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return stop()
-    except (AttributeError, OSError):
-        fd = None
-    if fd is not None:
-        select.select([fd], [], [])
-        return stop()
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return stop()
-        except PermissionError:
-            pass
-        time.sleep(0.5)
 
 
 async def serve(args: argparse.Namespace) -> int:
