@@ -71,6 +71,10 @@ public enum CtlMain {
     /// Runs `cparctl` with `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
         let arguments = commandFirst(arguments)
+        if arguments.first == "--version" {
+            print("cparctl (cpard) \(CPARVersion.string)")
+            return ExitStatus.success.rawValue
+        }
         if arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) {
             print(usage)
             return arguments.isEmpty ? ExitStatus.usage.rawValue : ExitStatus.success.rawValue
@@ -82,6 +86,10 @@ public enum CtlMain {
             let hint = known.contains(arguments[0]) && arguments.count > 1 ? "\(arguments[0]) \(arguments[1])" : arguments[0]
             FileHandle.standardError.write(Data("cparctl: unknown command '\(hint)'\n\(usage)\n".utf8))
             return ExitStatus.usage.rawValue
+        }
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("usage: cparctl \(command.synopsis) [--config PATH]")
+            return ExitStatus.success.rawValue
         }
         do {
             let args = try Arguments(arguments.dropFirst(command.path.count), spec: command.spec)

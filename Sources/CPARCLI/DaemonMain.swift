@@ -4,7 +4,7 @@ import CPARService
 
 /// `cpard [--config PATH] [--once]`: the service in the foreground, or one pass for tests and timer-only hosts.
 public enum DaemonMain {
-    public static let usage = "usage: cpard [--config PATH] [--once] [--check-config]"
+    public static let usage = "usage: cpard [--config PATH] [--once] [--check-config] [--version]"
 
     public static func run(_ arguments: [String]) -> Int32 {
         // Start from a clean signal mask whatever the parent left us; the service blocks its own signals later.
@@ -13,12 +13,13 @@ public enum DaemonMain {
         pthread_sigmask(SIG_SETMASK, &empty, nil)
         let args: Arguments
         do {
-            args = try Arguments(arguments, spec: OptionSpec(flags: ["once", "check-config", "help"]))
+            args = try Arguments(arguments, spec: OptionSpec(flags: ["once", "check-config", "help", "version"]))
         } catch {
             FileHandle.standardError.write(Data("cpard: \(error)\n\(usage)\n".utf8))
             return ExitStatus.usage.rawValue
         }
         if args.has("help") { print(usage); return 0 }
+        if args.has("version") { print("cpard \(CPARVersion.string)"); return 0 }
         let path = ConfigLoader.path(explicit: try? args.value("config"))
         let log = Logger()
         let config: Config

@@ -113,8 +113,11 @@ public final class Daemon: @unchecked Sendable {
     private func reload() {
         do {
             let config = try ConfigLoader.load(path: configPath)
-            let store = config.stateDir == runtime.config.stateDir ? runtime.store : nil
-            runtime = try Runtime(config: config, log: log, store: store)
+            // The state directory is fixed for the life of the process: it holds the database and the lock.
+            guard config.stateDir == runtime.config.stateDir else {
+                throw ConfigError(file: configPath, line: nil, message: "state.dir cannot change on reload; restart cpard")
+            }
+            runtime = try Runtime(config: config, log: log, store: runtime.store, lock: runtime.instanceLock)
             log.level = config.logLevel
             log.notice("config.reloaded", ["path": configPath])
         } catch {

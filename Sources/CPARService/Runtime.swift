@@ -12,19 +12,26 @@ public final class Runtime {
     public let engine: SubmissionEngine
     public let notices: NoticeDispatcher
     public let spool: SpoolIntake
+    /// Held while this runtime works the queue; nil for a runtime that shares its predecessor's (SIGHUP reload).
+    private let lock: InstanceLock?
 
-    public init(config: Config, log: Logger, store: StateStore? = nil, transport: RegistryTransport? = nil) throws {
+    public init(config: Config, log: Logger, store: StateStore? = nil, transport: RegistryTransport? = nil,
+                lock: InstanceLock? = nil) throws {
         self.config = config
         self.log = log
         let fm = FileManager.default
         try fm.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
                                attributes: [.posixPermissions: 0o750])
+        self.lock = try lock ?? InstanceLock(stateDir: config.stateDir)
         self.store = try store ?? StateStore(path: config.databasePath)
         let registry = try transport ?? Runtime.makeTransport(config)
         engine = try SubmissionEngine(config: config, store: self.store, transport: registry, log: log)
         notices = try NoticeDispatcher(config: config, store: self.store, log: log)
         spool = SpoolIntake(config: config, store: self.store, engine: engine, log: log)
     }
+
+    /// The instance lock, handed on to the runtime that replaces this one on reload.
+    public var instanceLock: InstanceLock? { lock }
 
     /// The libcurl client for `registry.*`, or a transport that fails every attempt when no URL is configured.
     public static func makeTransport(_ config: Config) throws -> RegistryTransport {

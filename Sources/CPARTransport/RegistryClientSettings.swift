@@ -16,7 +16,7 @@ public struct RegistryClientSettings: Sendable, Equatable {
     public var timeout: Int
     public var userAgent: String
 
-    public static let defaultUserAgent = "cpard/1.0"
+    public static let defaultUserAgent = "cpard/" + CPARVersion.string
 
     public init(url: String, allowInsecureHTTP: Bool = false, clientCertPath: String? = nil,
                 clientKeyPath: String? = nil, caFilePath: String? = nil, bearerToken: String? = nil,

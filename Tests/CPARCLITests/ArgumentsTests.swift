@@ -28,6 +28,12 @@ struct ArgumentsTests {
         #expect { _ = try Arguments(args, spec: spec) } throws: { "\($0)" == message }
     }
 
+    @Test func configMayComeBeforeTheCommand() {
+        #expect(CtlMain.commandFirst(["--config", "c", "panel", "list"]) == ["panel", "list", "--config", "c"])
+        #expect(CtlMain.commandFirst(["--config=c", "status"]) == ["status", "--config=c"])
+        #expect(CtlMain.commandFirst(["status", "--json"]) == ["status", "--json"])
+    }
+
     @Test func repeatedSingleValueIsAnError() throws {
         let a = try Arguments(["--panel", "1", "--panel", "2"], spec: spec)
         #expect(throws: UsageError.self) { _ = try a.value("panel") }

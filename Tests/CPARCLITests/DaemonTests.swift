@@ -40,6 +40,20 @@ struct DaemonTests {
         #expect(notify.wait(timeout: 1) { _ in false }.contains { $0.contains("STOPPING=1") } || d.output.contains("service.stopping"))
     }
 
+    @Test func oneCpardPerStateDirectory() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        let d = try RunningDaemon(h, notify: nil)
+        defer { d.stop() }
+        #expect(d.waitForLog("event=service.ready"))
+        let second = try h.once()
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("another cpard"))
+        d.signal(SIGTERM)
+        #expect(d.waitForExit(timeout: 10))
+        #expect(try h.once().status == 0, "the lock goes with the process")
+    }
+
     @Test func sigusr1RequeuesFailedPanels() throws {
         let (h, sim) = try setUp(faults: ["mode": "reject_sync"])
         defer { sim.stop(); h.cleanup() }
