@@ -48,6 +48,8 @@ public struct Config: Equatable, Sendable {
 
     public var logLevel: LogLevel = .info
     public var shutdownTimeout: Int = 30
+    /// How long the payload file of a finished (Submitted or Failed) submission is kept.
+    public var payloadRetention: Int = 90 * 86400
     public var metricsTextfile: String?
 
     public init() {}

@@ -47,6 +47,7 @@ public final class Runtime {
         try spool.scan()
         try engine.workDue(pollAllPending: pollAllPending)
         try notices.deliverDue()
+        try engine.prunePayloads()
         if let path = config.metricsTextfile { try Metrics.write(store: store, to: path) }
     }
 

@@ -123,6 +123,24 @@ public final class SubmissionEngine {
         return due.count
     }
 
+    /// Deletes the payload files of submissions that finished more than `state.payload_retention` ago; history
+    /// keeps their SHA-256. Returns how many were deleted.
+    @discardableResult
+    public func prunePayloads() throws -> Int {
+        let cutoff = clock() - Int64(config.payloadRetention)
+        var pruned = 0
+        for status in [SubmissionStatus.submitted, .failed] {
+            for var s in try store.submissions(status: status) where s.payloadPath != nil && (s.delivered ?? s.updated) < cutoff {
+                unlink(s.payloadPath!)
+                s.payloadPath = nil
+                try store.updateSubmission(s)
+                pruned += 1
+            }
+        }
+        if pruned > 0 { log.info("payload.pruned", ["count": pruned]) }
+        return pruned
+    }
+
     func deferForBlackout(_ submissions: [Submission], now: Int64) throws {
         let until = Int64(calendar.nextSendAllowed(from: Date(timeIntervalSince1970: TimeInterval(now))).timeIntervalSince1970)
         for var s in submissions {

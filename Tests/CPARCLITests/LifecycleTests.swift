@@ -40,6 +40,20 @@ struct LifecycleTests {
         for secret in ["123456782", "223456783", "Zed-Family", "1970-01-02"] { #expect(!pass.all.contains(secret)) }
     }
 
+    @Test func finishedPayloadsArePrunedAfterTheRetention() throws {
+        let (h, sim) = try setUp(extra: "state.payload_retention = 1s\n")
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        let payloads = h.dir.appendingPathComponent("state/payloads")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: payloads.path).count == 1)
+        sleep(2)
+        let pass = try once(h)
+        #expect(pass.stderr.contains("event=payload.pruned"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: payloads.path).isEmpty)
+        #expect((try history(h).first?["payload_sha256"] as? String)?.count == 64, "history keeps the hash")
+    }
+
     @Test func pendingWhileTheRegistryIsProcessing() throws {
         // A 10-minute poll interval: each `cpard --once` still polls every Pending submission.
         let (h, sim) = try setUp(faults: ["ack_after_polls": 2], extra: "registry.poll_interval = 10m\n")

@@ -65,7 +65,9 @@ import Testing
             log.level = debug
             shutdown_timeout = 45s
             metrics.textfile = /var/lib/node_exporter/cpard.prom
+            state.payload_retention = 30d
             """, credentials: "/run/credentials/cpard.service")
+        #expect(c.payloadRetention == 30 * 86400)
         #expect(c.spoolRescanInterval == 120)
         #expect(c.registryURL == "https://registry.example.org/cpar/submissions")
         #expect(!c.allowInsecureHTTP)
