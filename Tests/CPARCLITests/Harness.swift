@@ -26,16 +26,16 @@ struct Harness {
         try writeConfig(extraConfig)
     }
 
+    /// The base configuration (blackout off, so tests run on any day) with `extra` lines replacing keys it sets.
     func writeConfig(_ extra: String) throws {
-        let text = """
+        let base = """
             emr.data_dir = emr
             state.dir = state
             spool.dir = spool
             schedule.timezone = America/Edmonton
             blackout.enabled = false
-            \(extra)
             """
-        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        try Harness.merge(base, extra).write(toFile: config, atomically: true, encoding: .utf8)
     }
 
     func write(_ name: String, _ text: String) throws {
