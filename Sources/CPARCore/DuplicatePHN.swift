@@ -15,16 +15,45 @@ public enum DuplicatePHN {
             keys.append(UInt64(scan.value) << 32 | UInt64(ids.count))
             ids.append(p.patientID)
         }
+        return shared(sortedKeys: keys.sorted()) { ids[$0] != ids[$1] }
+    }
+
+    /// The same over `patients[i]` for every i in `indexes` (negative entries are skipped), where equal indexes
+    /// are the same patient and different ones are different patients: the members of all panels joined with an
+    /// EMR export whose patient_ids are unique. No patient_id is compared or copied.
+    public static func find(_ patients: [PatientRecord], at indexes: [Int32]) -> Set<String> {
+        // Mark the members, then read their records in array order (sequential memory, not one miss each).
+        var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
+        for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(indexes.count)
+        patients.withUnsafeBufferPointer { records in
+            for (w, word) in marked.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    let i = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let scan = PHN.scan(records[i].phn)
+                    if scan.kind == .valid { keys.append(UInt64(scan.value) << 32 | UInt64(i)) }
+                }
+            }
+        }
         keys.sort()
+        return shared(sortedKeys: keys) { $0 != $1 }
+    }
+
+    /// PHNs of runs of equal PHN values (the high 32 bits of sorted `keys`) holding two different patients;
+    /// `differ(a, b)` tells whether the patients of two keys' low 32 bits differ.
+    private static func shared(sortedKeys keys: [UInt64], differ: (Int, Int) -> Bool) -> Set<String> {
         var result = Set<String>()
         var i = 0
         while i < keys.count {
             let value = keys[i] >> 32
-            let first = ids[Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)]
             var j = i + 1
             var distinct = false
             while j < keys.count, keys[j] >> 32 == value {
-                if !distinct, ids[Int(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)] != first { distinct = true }
+                if !distinct, differ(Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF),
+                                     Int(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)) { distinct = true }
                 j += 1
             }
             if distinct { result.insert(PHN.digits(UInt32(value))) }

@@ -9,35 +9,27 @@ public struct ExtractSource: Sendable {
     public let site: Site?
     public let asOf: CivilDate
     public let snapshot: EMRSnapshot
-    private let membersByPanel: [Int64: [Membership]]
+    private let roster: PanelRoster
     private let duplicatePHNs: Set<String>
 
-    /// Loads the EMR files and the memberships concurrently.
+    /// Loads the EMR files (on `threads` workers) while the memberships stream out of the store, then joins them.
     public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
         let emr = BackgroundResult { try EMRLoader.load(dataDir: config.emrDataDir, asOf: asOf, threads: threads) }
         let site = try store.site()
-        let memberships = try store.memberships()
-        let snapshot = try emr.wait()
-        var byPanel: [Int64: [Membership]] = [:]
-        for m in memberships { byPanel[m.panelID, default: []].append(m) }
-        let paneled = memberships.lazy.compactMap { m in snapshot.patientIndex[m.patientID].map { snapshot.patients[$0] } }
-        return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, membersByPanel: byPanel,
-                             duplicatePHNs: DuplicatePHN.find(paneled))
-    }
-
-    public func memberCount(of panel: Panel) -> Int { membersByPanel[panel.id]?.count ?? 0 }
-
-    /// The panel's members joined with their EMR records and last visits.
-    public func members(of panel: Panel) -> [PanelMember] {
-        (membersByPanel[panel.id] ?? []).map { m -> PanelMember in
-            guard let index = snapshot.patientIndex[m.patientID] else {
-                return PanelMember(membership: m, patient: nil, lastVisit: nil, issues: [])
-            }
-            return PanelMember(membership: m, patient: snapshot.patients[index],
-                               lastVisit: snapshot.lastVisit(ofPatientAt: index),
-                               issues: snapshot.issues(forPatientAt: index))
+        var rows = MembershipRows()
+        try store.forEachMembership { id, panelID, confirmed in
+            rows.append(patientID: id, panelID: panelID, confirmationDate: confirmed)
         }
+        let snapshot = try emr.wait()
+        let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
+        return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
+                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes))
     }
+
+    public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }
+
+    /// The panel's members joined with their EMR records and last visits, in patient_id order.
+    public func members(of panel: Panel) -> [PanelMember] { roster.members(ofPanel: panel.id) }
 
     public func extract(_ panel: Panel, policy: ValidationPolicy) -> PanelExtract {
         PanelValidator.validate(panel: panel, site: site, members: members(of: panel), providers: snapshot.providers,
