@@ -36,6 +36,8 @@ extension StateStore {
                 }
             }
         }
+        // The scan filled the page cache with pages nothing will read again soon: give that memory back.
+        try db.execute("PRAGMA shrink_memory", "release page cache")
     }
 
     /// The patients on one panel, ordered by patient id.
