@@ -22,24 +22,42 @@ public enum DuplicatePHN {
     /// are the same patient and different ones are different patients: the members of all panels joined with an
     /// EMR export whose patient_ids are unique. No patient_id is compared or copied.
     public static func find(_ patients: [PatientRecord], at indexes: [Int32]) -> Set<String> {
-        // Mark the members, then read their records in array order (sequential memory, not one miss each).
+        // Mark the members, then read their records in array order (sequential memory, not one miss each): every
+        // marked record is a different patient, so a PHN value met twice is a duplicate. Values go into an
+        // open-addressing set (value + 1; 0 = empty) at most half full.
         var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
-        for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
-        var keys: [UInt64] = []
-        keys.reserveCapacity(indexes.count)
+        var members = 0
+        for i in indexes where i >= 0 && Int(i) < patients.count {
+            let bit: UInt64 = 1 << UInt64(i & 63)
+            if marked[Int(i) >> 6] & bit == 0 { members += 1 }
+            marked[Int(i) >> 6] |= bit
+        }
+        var capacity = 16
+        while capacity < 2 * members { capacity <<= 1 }
+        let mask = capacity - 1, shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var seen = [UInt32](repeating: 0, count: capacity)
+        var result = Set<String>()
         patients.withUnsafeBufferPointer { records in
-            for (w, word) in marked.enumerated() {
-                var bits = word
-                while bits != 0 {
-                    let i = w << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    let scan = PHN.scan(records[i].phn)
-                    if scan.kind == .valid { keys.append(UInt64(scan.value) << 32 | UInt64(i)) }
+            seen.withUnsafeMutableBufferPointer { seen in
+                for (w, word) in marked.enumerated() {
+                    var bits = word
+                    while bits != 0 {
+                        let i = w << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let scan = PHN.scan(records[i].phn)
+                        guard scan.kind == .valid else { continue }
+                        let entry = scan.value &+ 1
+                        var slot = Int(truncatingIfNeeded: (UInt64(entry) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                        while true {
+                            if seen[slot] == 0 { seen[slot] = entry; break }
+                            if seen[slot] == entry { result.insert(PHN.digits(scan.value)); break }
+                            slot = (slot &+ 1) & mask
+                        }
+                    }
                 }
             }
         }
-        keys.sort()
-        return shared(sortedKeys: keys) { $0 != $1 }
+        return result
     }
 
     /// PHNs of runs of equal PHN values (the high 32 bits of sorted `keys`) holding two different patients;

@@ -36,21 +36,50 @@ public struct ExtractSource: Sendable {
                                 duplicatePHNs: duplicatePHNs, asOf: asOf, policy: policy)
     }
 
-    /// Builds each panel's extract and hands it to `body`, `threads` panels at a time; results keep `panels` order.
-    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight.
+    /// Builds each panel's extract and hands it to `body` on `threads` threads at once; results keep `panels` order.
+    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight. `threads` may exceed
+    /// the cores (each is a thread of its own): then a `body` that waits, e.g. for an fsync, leaves its core to another.
     public func forEach<T: Sendable>(_ panels: [Panel], policy: ValidationPolicy, threads: Int = 2,
                                      _ body: @Sendable (PanelExtract) throws -> T) -> [Result<T, Error>] {
         let results = ResultSlots<T>(count: panels.count)
         let next = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, panels.count))) { _ in
-            while true {
-                let i = next.increment()
-                guard i < panels.count else { return }
-                results[i] = Result { try body(extract(panels[i], policy: policy)) }
+        withoutActuallyEscaping(body) { body in
+            runOnThreads(max(1, min(threads, panels.count))) {
+                while true {
+                    let i = next.increment()
+                    guard i < panels.count else { return }
+                    results[i] = Result { try body(extract(panels[i], policy: policy)) }
+                }
             }
         }
         return results.values
     }
+}
+
+/// Runs `work` on `count` threads (this one and `count - 1` new ones) and returns once every new thread has ended,
+/// so `work` is no longer referenced anywhere (which `withoutActuallyEscaping` checks). Fewer threads run if the
+/// system refuses to create more; `work` must cope (the callers' workers share one queue of panels).
+private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) {
+    final class Work {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+    var threads: [pthread_t] = []
+    for _ in 1..<max(1, count) {
+        let context = Unmanaged.passRetained(Work(work)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
+        if created == 0 {
+            threads.append(thread)
+        } else {
+            Unmanaged<Work>.fromOpaque(context).release()
+        }
+    }
+    work()
+    for thread in threads { pthread_join(thread, nil) }
 }
 
 /// Runs a throwing closure on a background thread; `wait()` returns its value or rethrows.
