@@ -23,41 +23,58 @@ public enum DuplicatePHN {
     /// EMR export whose patient_ids are unique. No patient_id is compared or copied.
     public static func find(_ patients: [PatientRecord], at indexes: [Int32]) -> Set<String> {
         // Mark the members, then read their records in array order (sequential memory, not one miss each): every
-        // marked record is a different patient, so a PHN value met twice is a duplicate. Values go into an
-        // open-addressing set (value + 1; 0 = empty) at most half full.
+        // marked record is a different patient, so a PHN value met twice is a duplicate.
         var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
-        var members = 0
-        for i in indexes where i >= 0 && Int(i) < patients.count {
-            let bit: UInt64 = 1 << UInt64(i & 63)
-            if marked[Int(i) >> 6] & bit == 0 { members += 1 }
-            marked[Int(i) >> 6] |= bit
-        }
-        var capacity = 16
-        while capacity < 2 * members { capacity <<= 1 }
-        let mask = capacity - 1, shift = UInt64(64 - capacity.trailingZeroBitCount)
-        var seen = [UInt32](repeating: 0, count: capacity)
-        var result = Set<String>()
+        for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
+        var values: [UInt32] = []
+        values.reserveCapacity(indexes.count)
         patients.withUnsafeBufferPointer { records in
-            seen.withUnsafeMutableBufferPointer { seen in
-                for (w, word) in marked.enumerated() {
-                    var bits = word
-                    while bits != 0 {
-                        let i = w << 6 | bits.trailingZeroBitCount
-                        bits &= bits &- 1
-                        let scan = PHN.scan(records[i].phn)
-                        guard scan.kind == .valid else { continue }
-                        let entry = scan.value &+ 1
-                        var slot = Int(truncatingIfNeeded: (UInt64(entry) &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                        while true {
-                            if seen[slot] == 0 { seen[slot] = entry; break }
-                            if seen[slot] == entry { result.insert(PHN.digits(scan.value)); break }
-                            slot = (slot &+ 1) & mask
+            for (w, word) in marked.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    let i = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let scan = PHN.scan(records[i].phn)
+                    if scan.kind == .valid { values.append(scan.value) }
+                }
+            }
+        }
+        radixSort(&values)
+        var result = Set<String>()
+        var i = 1
+        while i < values.count {
+            if values[i] == values[i - 1] {
+                result.insert(PHN.digits(values[i]))
+                while i < values.count && values[i] == values[i - 1] { i += 1 }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    /// Sorts 9-digit values (< 2^30) in three passes of 10 bits: linear, unlike a comparison sort.
+    private static func radixSort(_ values: inout [UInt32]) {
+        guard values.count > 1 else { return }
+        var scratch = [UInt32](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 1024)
+        for shift in stride(from: UInt32(0), to: 30, by: 10) {
+            values.withUnsafeBufferPointer { from in
+                scratch.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        counts.update(repeating: 0)
+                        for v in from { counts[Int((v >> shift) & 1023)] += 1 }
+                        var total = 0
+                        for b in 0..<1024 { let c = counts[b]; counts[b] = total; total += c }
+                        for v in from {
+                            let b = Int((v >> shift) & 1023)
+                            to[counts[b]] = v
+                            counts[b] += 1
                         }
                     }
                 }
             }
+            swap(&values, &scratch)
         }
-        return result
     }
 
     /// PHNs of runs of equal PHN values (the high 32 bits of sorted `keys`) holding two different patients;
