@@ -2,27 +2,31 @@
 # SPEC §11 benchmark: `cparctl extract --all` (release build) at several scales, against DuckDB doing the same
 # validation over the same CSV files.
 #
-# Usage: bench/run.sh [--callgrind] [--runs N] [SIZES…]      (default sizes: 10000 100000 1000000)
-#   --runs N      run each extract N times (default 3) and report the fastest wall time (and that run's CPU/RSS)
-#   --callgrind   afterwards, run the 100k extract under valgrind --tool=callgrind and print the top functions
+# Usage: bench/run.sh [--runs N] [--appointments A] [--callgrind] [SIZES…]   (default sizes: 10000 100000 1000000)
+#   --runs N          run each extract N times (default 3) and report the fastest wall time (and that run's CPU/RSS)
+#   --appointments A  appointments per patient in the sample data (default 10, the reference scale)
+#   --callgrind       afterwards, run the 100k extract under valgrind --tool=callgrind and print the top functions
 #
-# Per size N it makes `cparctl sample-data --patients N --panels 200 --seed 1` (10 appointments a patient) under
-# bench/out/N/emr, a fresh state dir and config, runs setup-panels.sh (site, 200 panels, bulk import), then times
-# `cparctl extract --all --out-dir OUT --as-of 2026-11-01` under /usr/bin/time -v. Data is kept between runs
-# (delete bench/out to regenerate). Everything lives under bench/out/ (git-ignored).
+# Per size N it makes `cparctl sample-data --patients N --panels 200 --seed 1 --appointments A` under
+# bench/out/N[-aA]/emr, a fresh state dir and config, runs setup-panels.sh (site, 200 panels, bulk import), then
+# times `cparctl extract --all --out-dir OUT --as-of 2026-11-01` under /usr/bin/time -v, and DuckDB's validation of
+# the same files (bench/duckdb_validate.py). Data is kept between runs (delete bench/out to regenerate). Everything
+# lives under bench/out/ (git-ignored). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out=$root/bench/out
 as_of=2026-11-01
 runs=3
+appointments=10
 callgrind=0
 sizes=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --callgrind) callgrind=1 ;;
         --runs) runs=$2; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --appointments) appointments=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) sizes+=("$1") ;;
     esac
     shift
@@ -50,13 +54,17 @@ python3 -c 'import duckdb' 2>/dev/null || {
     python3 -m pip install --quiet duckdb >&2
 }
 
+# dirOf N: where the data of size N lives.
+dirOf() { if [ "$appointments" = 10 ]; then echo "$out/$1"; else echo "$out/$1-a$appointments"; fi; }
+
 # prepare N: sample data, state, config and panels for N patients (kept if already there).
 prepare() {
-    local n=$1 dir=$out/$1
+    local n=$1 dir
+    dir=$(dirOf "$1")
     if [ ! -f "$dir/ready" ]; then
         rm -rf "$dir"
         mkdir -p "$dir/state" "$dir/spool"
-        "$cparctl" sample-data --out "$dir/emr" --patients "$n" --panels 200 --seed 1 --appointments 10 >&2
+        "$cparctl" sample-data --out "$dir/emr" --patients "$n" --panels 200 --seed 1 --appointments "$appointments" >&2
         cat > "$dir/cpard.conf" <<CONF
 emr.data_dir = emr
 state.dir = state
@@ -73,7 +81,8 @@ field() { sed -n "s/^[[:space:]]*$1: //p" "$2"; }
 
 # extract N: runs the extract `runs` times, prints "wall user sys rss_kb" of the fastest run.
 extract() {
-    local n=$1 dir=$out/$1 best="" i
+    local dir best="" i
+    dir=$(dirOf "$1")
     cat "$dir"/emr/*.csv > /dev/null   # warm the page cache
     for i in $(seq "$runs"); do
         rm -rf "$dir/payloads"
@@ -96,7 +105,7 @@ printf '%-9s %-12s %-12s %-8s %-8s %-8s %-8s %-8s %-9s %-8s\n' \
     patients appointments csv_MB wall_s MB/s cpu_s cpu/wall rss_MB duckdb_s vs_duckdb
 for n in "${sizes[@]}"; do
     prepare "$n"
-    dir=$out/$n
+    dir=$(dirOf "$n")
     bytes=$(cat "$dir"/emr/providers.csv "$dir"/emr/patients.csv "$dir"/emr/appointments.csv | wc -c)
     appts=$(($(wc -l < "$dir/emr/appointments.csv") - 1))
     read -r wall user sys rss <<< "$(extract "$n")"
@@ -117,11 +126,13 @@ done
 if [ $callgrind -eq 1 ]; then
     n=100000
     prepare $n
-    dir=$out/$n
+    dir=$(dirOf $n)
     rm -rf "$dir/payloads"
     echo "callgrind: extract --all at $n patients (slow)…" >&2
     valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" "$cparctl" extract --all \
         --out-dir "$dir/payloads" --config "$dir/cpard.conf" --as-of $as_of > /dev/null 2>"$dir/callgrind.log" || true
-    callgrind_annotate --inclusive=no "$dir/callgrind.out" 2>/dev/null | sed -n '1,60p' \
-        | cut -c1-200 | grep -v '^--' | swift demangle --simplified
+    # Exclusive instruction counts: the total, then the top 25 functions (file names and library paths dropped).
+    callgrind_annotate --inclusive=no "$dir/callgrind.out" 2>/dev/null \
+        | awk '/PROGRAM TOTALS/ { print "instructions:", $1; next } /^ *[0-9,]+ +\([ 0-9.]+%\) / && n < 25 { print; n++ }' \
+        | sed -E 's/  [^ ]*:([^ :]+)( \[[^]]*\])?$/  \1/' | swift demangle --simplified | cut -c1-160
 fi

@@ -2,7 +2,8 @@ import CPARCore
 import Dispatch
 
 /// Panel memberships joined with an EMR snapshot: each member's row in `snapshot.patients` (none for a patient_id
-/// absent from patients.csv) and confirmation date, grouped by panel, in patient_id order within a panel.
+/// absent from patients.csv) and confirmation date, grouped by panel, keeping the rows' order within a panel
+/// (patient_id order for rows from `StateStore.forEachMembership`).
 ///
 /// Built once per extract run from `MembershipRows`: every patient_id is resolved exactly once (rows in
 /// patients.csv order are matched by a sequential guess before any hashing), and members are then kept as two
@@ -59,7 +60,7 @@ public struct PanelRoster: Sendable {
 
     public func memberCount(ofPanel id: Int64) -> Int { ranges[id]?.count ?? 0 }
 
-    /// The panel's members joined with their EMR records, last visits and input issues, in patient_id order.
+    /// The panel's members joined with their EMR records, last visits and input issues, in row order.
     public func members(ofPanel id: Int64) -> [PanelMember] {
         guard let range = ranges[id] else { return [] }
         var members: [PanelMember] = []
