@@ -49,10 +49,18 @@ WRAP
 chmod +x "$out/bin/cparctl"
 export PATH="$out/bin:$PATH"
 
-python3 -c 'import duckdb' 2>/dev/null || {
-    echo "installing duckdb (pip)…" >&2
-    python3 -m pip install --quiet duckdb >&2
-}
+# DuckDB from PyPI: the python3 on PATH if it has it, else a venv under bench/out (Debian's own python3 refuses
+# plain `pip install`), else pip as a last resort.
+python=python3
+if ! python3 -c 'import duckdb' 2>/dev/null; then
+    if [ -x "$out/venv/bin/python" ] || python3 -m venv "$out/venv" >&2 2>/dev/null; then
+        python=$out/venv/bin/python
+        "$python" -c 'import duckdb' 2>/dev/null || "$python" -m pip install --quiet duckdb >&2
+    else
+        echo "installing duckdb (pip)…" >&2
+        python3 -m pip install --quiet duckdb >&2 || python3 -m pip install --quiet --break-system-packages duckdb >&2
+    fi
+fi
 
 # dirOf N: where the data of size N lives.
 dirOf() { if [ "$appointments" = 10 ]; then echo "$out/$1"; else echo "$out/$1-a$appointments"; fi; }
@@ -110,7 +118,7 @@ for n in "${sizes[@]}"; do
     bytes=$(cat "$dir"/emr/providers.csv "$dir"/emr/patients.csv "$dir"/emr/appointments.csv | wc -c)
     appts=$(($(wc -l < "$dir/emr/appointments.csv") - 1))
     read -r wall user sys rss median <<< "$(extract "$n")"
-    duck=$(python3 "$root/bench/duckdb_validate.py" "$dir/emr" $as_of "$runs" "$dir/duckdb.txt")
+    duck=$("$python" "$root/bench/duckdb_validate.py" "$dir/emr" $as_of "$runs" "$dir/duckdb.txt")
     # The two must agree on every written panel's valid and excluded counts.
     sed -n 's/^panel \([0-9]*\): \([0-9]*\) patients -> .*), \([0-9]*\) excluded$/\1 \2 \3/p' "$dir/extract.txt" \
         | sort > "$dir/cparctl-counts.txt"
