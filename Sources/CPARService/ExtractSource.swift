@@ -37,23 +37,33 @@ public struct ExtractSource: Sendable {
     }
 
     /// Builds each panel's extract and hands it to `body` on `threads` threads at once; results keep `panels` order.
-    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight. `threads` may exceed
-    /// the cores (each is a thread of its own): then a `body` that waits, e.g. for an fsync, leaves its core to another.
+    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight: at most
+    /// `membersInFlight` members between them (a larger panel runs alone). `threads` may exceed the cores (each is a
+    /// thread of its own): then a `body` that waits, e.g. for an fsync, leaves its core to another.
     public func forEach<T: Sendable>(_ panels: [Panel], policy: ValidationPolicy, threads: Int = 2,
+                                     membersInFlight: Int = ExtractSource.membersInFlight,
                                      _ body: @Sendable (PanelExtract) throws -> T) -> [Result<T, Error>] {
         let results = ResultSlots<T>(count: panels.count)
         let next = AtomicCounter()
+        let budget = MemberBudget(max(1, membersInFlight))
         withoutActuallyEscaping(body) { body in
             runOnThreads(max(1, min(threads, panels.count))) {
                 while true {
                     let i = next.increment()
                     guard i < panels.count else { return }
+                    let held = budget.acquire(memberCount(of: panels[i]))
                     results[i] = Result { try body(extract(panels[i], policy: policy)) }
+                    budget.release(held)
                 }
             }
         }
         return results.values
     }
+
+    /// A panel in flight holds a few hundred bytes per member (its joined members, its valid patients, its payload
+    /// buffers): 2^18 members is about 65 MB. Typical panels (a few thousand) never wait; a few huge ones take turns
+    /// instead of adding up.
+    public static let membersInFlight = 1 << 18
 }
 
 /// Runs `work` on `count` threads (this one and `count - 1` new ones) and returns once every new thread has ended,
@@ -80,6 +90,32 @@ private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) 
     }
     work()
     for thread in threads { pthread_join(thread, nil) }
+}
+
+/// Members of the panels in flight (`ExtractSource.forEach`): `acquire` waits until the panel fits.
+final class MemberBudget: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var available: Int
+
+    init(_ capacity: Int) { self.capacity = capacity; available = capacity }
+
+    /// Takes `members` (at most the whole budget, so any panel can run) and returns what was taken.
+    func acquire(_ members: Int) -> Int {
+        let take = min(members, capacity)
+        condition.lock()
+        defer { condition.unlock() }
+        while available < take { condition.wait() }
+        available -= take
+        return take
+    }
+
+    func release(_ taken: Int) {
+        condition.lock()
+        available += taken
+        condition.broadcast()
+        condition.unlock()
+    }
 }
 
 /// Runs a throwing closure on a background thread; `wait()` returns its value or rethrows.

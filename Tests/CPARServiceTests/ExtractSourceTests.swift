@@ -94,4 +94,33 @@ import Testing
         }
         #expect(source.forEach([], policy: ValidationPolicy(), threads: 4) { $0.panel.id }.isEmpty)
     }
+
+    @Test func forEachKeepsTheMembersInFlightWithinTheBudget() throws {
+        final class Gauge: @unchecked Sendable {
+            let lock = NSLock()
+            var now = 0, peak = 0, panels = 0
+            func enter(_ n: Int) { lock.withLock { now += n; peak = max(peak, now); panels += 1 } }
+            func leave(_ n: Int) { lock.withLock { now -= n } }
+        }
+        let f = try Fixture(patients: 2000, panels: 8)
+        let source = try ExtractSource.load(config: f.config, store: f.store, asOf: Self.asOf)
+        let sizes = f.panels.map { source.memberCount(of: $0) }
+        #expect(sizes.allSatisfy { $0 > 200 && $0 < 300 })
+        for (budget, expectedPeak) in [(400, 300), (600, 600), (100, 300)] {
+            let gauge = Gauge()
+            let results = source.forEach(f.panels, policy: ValidationPolicy(), threads: 8, membersInFlight: budget) {
+                extract -> Int in
+                let n = extract.patients.count + extract.excluded.count
+                gauge.enter(n)
+                Thread.sleep(forTimeInterval: 0.02)
+                gauge.leave(n)
+                return n
+            }
+            #expect(try results.map { try $0.get() } == sizes)
+            #expect(gauge.panels == f.panels.count)
+            // Panels of 200–300 members: one at a time under 400 (or under 100: larger panels run alone), at most
+            // two under 600.
+            #expect(gauge.peak <= expectedPeak, "budget \(budget): peak \(gauge.peak)")
+        }
+    }
 }
