@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Finds PHNs shared by different patients. SPEC §5 `DUPLICATE_PHN`.
 public enum DuplicatePHN {
     /// Normalised PHNs held by more than one distinct patient (by `patient_id`) among `patients` — pass the
@@ -20,25 +22,23 @@ public enum DuplicatePHN {
 
     /// The same over `patients[i]` for every i in `indexes` (negative entries are skipped), where equal indexes
     /// are the same patient and different ones are different patients: the members of all panels joined with an
-    /// EMR export whose patient_ids are unique. No patient_id is compared or copied.
-    public static func find(_ patients: [PatientRecord], at indexes: [Int32]) -> Set<String> {
+    /// EMR export whose patient_ids are unique. No patient_id is compared or copied. `threads` workers read the PHNs.
+    public static func find(_ patients: [PatientRecord], at indexes: [Int32], threads: Int = 1) -> Set<String> {
         // Mark the members, then read their records in array order (sequential memory, not one miss each): every
         // marked record is a different patient, so a PHN value met twice is a duplicate.
         var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
         for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
-        var values: [UInt32] = []
-        values.reserveCapacity(indexes.count)
+        let words = marked.count, slices = max(1, min(threads, words / 1024 + 1))
+        let parts = PHNValues(slices)
         patients.withUnsafeBufferPointer { records in
-            for (w, word) in marked.enumerated() {
-                var bits = word
-                while bits != 0 {
-                    let i = w << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    let scan = PHN.scan(records[i].phn)
-                    if scan.kind == .valid { values.append(scan.value) }
+            marked.withUnsafeBufferPointer { marked in
+                let shared = SharedRecords(records: records, marked: marked)
+                DispatchQueue.concurrentPerform(iterations: slices) { s in
+                    parts.values[s] = shared.validPHNs(words: words * s / slices..<words * (s + 1) / slices)
                 }
             }
         }
+        var values = parts.values.flatMap { $0 }
         radixSort(&values)
         var result = Set<String>()
         var i = 1
@@ -50,6 +50,34 @@ public enum DuplicatePHN {
             i += 1
         }
         return result
+    }
+
+    /// The records and the member bit set, read by the workers.
+    private struct SharedRecords: @unchecked Sendable {
+        let records: UnsafeBufferPointer<PatientRecord>
+        let marked: UnsafeBufferPointer<UInt64>
+
+        /// The 9-digit values of the well-formed PHNs of the members marked in `words`.
+        func validPHNs(words: Range<Int>) -> [UInt32] {
+            var values: [UInt32] = []
+            values.reserveCapacity(words.count * 64)
+            for w in words {
+                var bits = marked[w]
+                while bits != 0 {
+                    let i = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let scan = PHN.scan(records[i].phn)
+                    if scan.kind == .valid { values.append(scan.value) }
+                }
+            }
+            return values
+        }
+    }
+
+    /// One array of values per worker (each writes only its own).
+    private final class PHNValues: @unchecked Sendable {
+        var values: [[UInt32]]
+        init(_ n: Int) { values = Array(repeating: [], count: n) }
     }
 
     /// Sorts 9-digit values (< 2^30) in three passes of 10 bits: linear, unlike a comparison sort.

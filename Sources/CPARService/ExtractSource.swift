@@ -23,7 +23,8 @@ public struct ExtractSource: Sendable {
         let snapshot = try emr.wait()
         let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
         return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
-                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes))
+                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
+                                                               threads: threads))
     }
 
     public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }

@@ -23,14 +23,18 @@ import Testing
         #expect(DuplicatePHN.find([], at: [-1]).isEmpty)
     }
 
-    @Test func agreesWithTheRecordFormOnALargeInput() {
+    @Test func agreesWithTheRecordFormOnALargeInputWhateverTheThreads() {
         var random = SeededRandom(seed: 5)
-        let patients = (0..<60_000).map { i in
-            p("P\(i)", i % 1000 == 0 ? "" : PHN.withCheckDigit(body8: String(10_000_000 + Int(random.next() % 40_000))))
+        let n = 150_000
+        let patients = (0..<n).map { i in
+            p("P\(i)", i % 1000 == 0 ? "" : PHN.withCheckDigit(body8: String(10_000_000 + Int(random.next() % 100_000))))
         }
-        let members = (0..<60_000).compactMap { i -> Int32? in i % 3 == 0 ? nil : Int32(i) } + [-1]
+        let members = (0..<n).compactMap { i -> Int32? in i % 3 == 0 ? nil : Int32(i) } + [-1]
         let expected = DuplicatePHN.find(members.filter { $0 >= 0 }.map { patients[Int($0)] })
         #expect(expected.count > 100)
-        #expect(DuplicatePHN.find(patients, at: members.shuffled(using: &random)) == expected)
+        let shuffled = members.shuffled(using: &random)
+        for threads in [1, 2, 3] {
+            #expect(DuplicatePHN.find(patients, at: shuffled, threads: threads) == expected)
+        }
     }
 }
