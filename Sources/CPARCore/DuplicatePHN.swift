@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Finds PHNs shared by different patients. SPEC §5 `DUPLICATE_PHN`.
 public enum DuplicatePHN {
     /// Normalised PHNs held by more than one distinct patient (by `patient_id`) among `patients` — pass the
@@ -15,16 +17,106 @@ public enum DuplicatePHN {
             keys.append(UInt64(scan.value) << 32 | UInt64(ids.count))
             ids.append(p.patientID)
         }
-        keys.sort()
+        return shared(sortedKeys: keys.sorted()) { ids[$0] != ids[$1] }
+    }
+
+    /// The same over `patients[i]` for every i in `indexes` (negative entries are skipped), where equal indexes
+    /// are the same patient and different ones are different patients: the members of all panels joined with an
+    /// EMR export whose patient_ids are unique. No patient_id is compared or copied. `threads` workers read the PHNs.
+    public static func find(_ patients: [PatientRecord], at indexes: [Int32], threads: Int = 1) -> Set<String> {
+        // Mark the members, then read their records in array order (sequential memory, not one miss each): every
+        // marked record is a different patient, so a PHN value met twice is a duplicate.
+        var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
+        for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
+        let words = marked.count, slices = max(1, min(threads, words / 1024 + 1))
+        let parts = PHNValues(slices)
+        patients.withUnsafeBufferPointer { records in
+            marked.withUnsafeBufferPointer { marked in
+                let shared = SharedRecords(records: records, marked: marked)
+                DispatchQueue.concurrentPerform(iterations: slices) { s in
+                    parts.values[s] = shared.validPHNs(words: words * s / slices..<words * (s + 1) / slices)
+                }
+            }
+        }
+        var values = parts.values.flatMap { $0 }
+        radixSort(&values)
+        var result = Set<String>()
+        var i = 1
+        while i < values.count {
+            if values[i] == values[i - 1] {
+                result.insert(PHN.digits(values[i]))
+                while i < values.count && values[i] == values[i - 1] { i += 1 }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    /// The records and the member bit set, read by the workers.
+    private struct SharedRecords: @unchecked Sendable {
+        let records: UnsafeBufferPointer<PatientRecord>
+        let marked: UnsafeBufferPointer<UInt64>
+
+        /// The 9-digit values of the well-formed PHNs of the members marked in `words`.
+        func validPHNs(words: Range<Int>) -> [UInt32] {
+            var values: [UInt32] = []
+            values.reserveCapacity(words.count * 64)
+            for w in words {
+                var bits = marked[w]
+                while bits != 0 {
+                    let i = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let scan = PHN.scan(records[i].phn)
+                    if scan.kind == .valid { values.append(scan.value) }
+                }
+            }
+            return values
+        }
+    }
+
+    /// One array of values per worker (each writes only its own).
+    private final class PHNValues: @unchecked Sendable {
+        var values: [[UInt32]]
+        init(_ n: Int) { values = Array(repeating: [], count: n) }
+    }
+
+    /// Sorts 9-digit values (< 2^30) in three passes of 10 bits: linear, unlike a comparison sort.
+    private static func radixSort(_ values: inout [UInt32]) {
+        guard values.count > 1 else { return }
+        var scratch = [UInt32](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 1024)
+        for shift in stride(from: UInt32(0), to: 30, by: 10) {
+            values.withUnsafeBufferPointer { from in
+                scratch.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        counts.update(repeating: 0)
+                        for v in from { counts[Int((v >> shift) & 1023)] += 1 }
+                        var total = 0
+                        for b in 0..<1024 { let c = counts[b]; counts[b] = total; total += c }
+                        for v in from {
+                            let b = Int((v >> shift) & 1023)
+                            to[counts[b]] = v
+                            counts[b] += 1
+                        }
+                    }
+                }
+            }
+            swap(&values, &scratch)
+        }
+    }
+
+    /// PHNs of runs of equal PHN values (the high 32 bits of sorted `keys`) holding two different patients;
+    /// `differ(a, b)` tells whether the patients of two keys' low 32 bits differ.
+    private static func shared(sortedKeys keys: [UInt64], differ: (Int, Int) -> Bool) -> Set<String> {
         var result = Set<String>()
         var i = 0
         while i < keys.count {
             let value = keys[i] >> 32
-            let first = ids[Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)]
             var j = i + 1
             var distinct = false
             while j < keys.count, keys[j] >> 32 == value {
-                if !distinct, ids[Int(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)] != first { distinct = true }
+                if !distinct, differ(Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF),
+                                     Int(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)) { distinct = true }
                 j += 1
             }
             if distinct { result.insert(PHN.digits(UInt32(value))) }

@@ -100,12 +100,11 @@ public enum EMRLoader {
                              index: index, patients: total, asOf: asOf, issueLimit: options.maxIssues)
         }
         let lastVisits = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let out = buffer.baseAddress!
-            let tables = visitParts.map { $0.sink.table.dates }
-            for i in 0..<total {
-                var best: UInt32 = 0
-                for t in tables where t[i] > best { best = t[i] }
-                out[i] = best == 0 ? .min : ISODate.days(packed: best)
+            // The workers' tables merged (latest date wins) and turned into day numbers, in `threads` slices.
+            let merge = VisitMerge(out: buffer.baseAddress!, tables: visitParts.map { $0.sink.table.dates })
+            let slices = max(1, min(options.threads, total / 100_000 + 1))
+            DispatchQueue.concurrentPerform(iterations: slices) { w in
+                merge.run(total * w / slices..<total * (w + 1) / slices)
             }
             initialized = total
         }
@@ -125,6 +124,20 @@ public enum EMRLoader {
         return EMRSnapshot(providers: providers, patients: patients, patientIndex: index, lastVisitDays: lastVisits,
                            issues: kept, issueCount: issueTotal, asOf: asOf, statistics: stats,
                            patientIssues: patientIssues)
+    }
+
+    /// Merges the per-worker latest-visit tables into day numbers (`Int32.min` for none); slices may run in parallel.
+    private struct VisitMerge: @unchecked Sendable {
+        let out: UnsafeMutablePointer<Int32>
+        let tables: [UnsafeMutablePointer<UInt32>]
+
+        func run(_ range: Range<Int>) {
+            for i in range {
+                var best: UInt32 = 0
+                for t in tables where t[i] > best { best = t[i] }
+                out[i] = best == 0 ? .min : ISODate.days(packed: best)
+            }
+        }
     }
 
     private static func offsets(_ name: String, _ file: InputFile, _ header: CSVHeader,

@@ -21,6 +21,8 @@ public struct EMRSnapshot: Sendable {
     public var statistics: EMRLoadStatistics
     /// patient index → indexes into `issues`.
     var patientIssues: [Int: [Int]]
+    /// Bit i set: `patientIssues` has patient i (most have none; the bit spares them a dictionary lookup).
+    private var hasIssues: [UInt64]
 
     public init(providers: [String: Provider], patients: [PatientRecord], patientIndex: PatientIndex,
                 lastVisitDays: [Int32], issues: [InputIssue], issueCount: Int, asOf: CivilDate,
@@ -28,6 +30,8 @@ public struct EMRSnapshot: Sendable {
         self.providers = providers; self.patients = patients; self.patientIndex = patientIndex
         self.lastVisitDays = lastVisitDays; self.issues = issues; self.issueCount = issueCount; self.asOf = asOf
         self.statistics = statistics; self.patientIssues = patientIssues
+        hasIssues = [UInt64](repeating: 0, count: patients.count / 64 + 1)
+        for i in patientIssues.keys where i >= 0 && i < patients.count { hasIssues[i >> 6] |= 1 << UInt64(i & 63) }
     }
 
     /// A snapshot built in memory (e.g. in tests): the index is built from `patients`, `lastVisits` is aligned with
@@ -63,6 +67,7 @@ public struct EMRSnapshot: Sendable {
     /// The input issues (from `patients.csv`) of `patients[index]`: its unreadable fields or row. Empty when none,
     /// or when the issue bound was reached before them.
     public func issues(forPatientAt index: Int) -> [InputIssue] {
-        patientIssues[index]?.map { issues[$0] } ?? []
+        guard index >= 0, index < patients.count, hasIssues[index >> 6] & (1 << UInt64(index & 63)) != 0 else { return [] }
+        return patientIssues[index]?.map { issues[$0] } ?? []
     }
 }

@@ -28,7 +28,7 @@ final class PayloadOutput {
     }
 
     /// Writes to `fd` (not closed here), hashing unless told not to; `path` is for messages.
-    init(fd: Int32, path: String, hashing: Bool = true, bufferSize: Int = 1 << 20) {
+    init(fd: Int32, path: String, hashing: Bool = true, bufferSize: Int = 1 << 16) {
         self.fd = fd; self.path = path; capacity = bufferSize; hasher = hashing ? SHA256() : nil
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
     }

@@ -22,10 +22,13 @@ public enum PayloadWriter {
     /// and fsyncs the directory. Returns the file's SHA-256 (lower-case hex) and size in bytes.
     /// - Parameters:
     ///   - sync: `false` skips both fsyncs.
+    ///   - syncDirectory: `false` skips the directory's fsync, for a caller writing many files into one directory
+    ///     that calls `syncDirectory(of:)` once after the last.
     ///   - hash: `false` skips the SHA-256 (about half the cost) and returns an empty `sha256`.
-    ///   Both are for dry runs such as `cparctl extract`; a payload that will be sent must keep the defaults.
+    ///   `sync` and `hash` are for dry runs only; a payload that will be sent must keep the defaults.
     public static func write(
-        _ extract: PanelExtract, header: PayloadHeader, to path: String, sync: Bool = true, hash: Bool = true
+        _ extract: PanelExtract, header: PayloadHeader, to path: String, sync: Bool = true,
+        syncDirectory: Bool = true, hash: Bool = true
     ) throws(PayloadError) -> (sha256: String, bytes: Int) {
         try checkHeader(extract, header)
         let temporary = path + ".tmp"
@@ -49,7 +52,7 @@ public enum PayloadWriter {
         guard close(fd) == 0 else { throw .io(path: temporary, operation: "close", errno: errno) }
         guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
         renamed = true
-        if sync { try syncDirectory(of: path) }
+        if sync && syncDirectory { try Self.syncDirectory(of: path) }
         return (output.sha256Hex(), output.byteCount)
     }
 
@@ -251,7 +254,8 @@ public enum PayloadWriter {
         return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
     }
 
-    private static func syncDirectory(of path: String) throws(PayloadError) {
+    /// fsyncs the directory holding `path`, making the renames into it durable.
+    public static func syncDirectory(of path: String) throws(PayloadError) {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])

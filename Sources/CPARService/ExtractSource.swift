@@ -9,55 +9,113 @@ public struct ExtractSource: Sendable {
     public let site: Site?
     public let asOf: CivilDate
     public let snapshot: EMRSnapshot
-    private let membersByPanel: [Int64: [Membership]]
+    private let roster: PanelRoster
     private let duplicatePHNs: Set<String>
 
-    /// Loads the EMR files and the memberships concurrently.
+    /// Loads the EMR files (on `threads` workers) while the memberships stream out of the store, then joins them.
     public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
         let emr = BackgroundResult { try EMRLoader.load(dataDir: config.emrDataDir, asOf: asOf, threads: threads) }
         let site = try store.site()
-        let memberships = try store.memberships()
-        let snapshot = try emr.wait()
-        var byPanel: [Int64: [Membership]] = [:]
-        for m in memberships { byPanel[m.panelID, default: []].append(m) }
-        let paneled = memberships.lazy.compactMap { m in snapshot.patientIndex[m.patientID].map { snapshot.patients[$0] } }
-        return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, membersByPanel: byPanel,
-                             duplicatePHNs: DuplicatePHN.find(paneled))
-    }
-
-    public func memberCount(of panel: Panel) -> Int { membersByPanel[panel.id]?.count ?? 0 }
-
-    /// The panel's members joined with their EMR records and last visits.
-    public func members(of panel: Panel) -> [PanelMember] {
-        (membersByPanel[panel.id] ?? []).map { m -> PanelMember in
-            guard let index = snapshot.patientIndex[m.patientID] else {
-                return PanelMember(membership: m, patient: nil, lastVisit: nil, issues: [])
-            }
-            return PanelMember(membership: m, patient: snapshot.patients[index],
-                               lastVisit: snapshot.lastVisit(ofPatientAt: index),
-                               issues: snapshot.issues(forPatientAt: index))
+        var rows = MembershipRows()
+        try store.forEachMembership { id, panelID, confirmed in
+            rows.append(patientID: id, panelID: panelID, confirmationDate: confirmed)
         }
+        let snapshot = try emr.wait()
+        let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
+        return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
+                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
+                                                               threads: threads))
     }
+
+    public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }
+
+    /// The panel's members joined with their EMR records and last visits, in patient_id order.
+    public func members(of panel: Panel) -> [PanelMember] { roster.members(ofPanel: panel.id) }
 
     public func extract(_ panel: Panel, policy: ValidationPolicy) -> PanelExtract {
         PanelValidator.validate(panel: panel, site: site, members: members(of: panel), providers: snapshot.providers,
                                 duplicatePHNs: duplicatePHNs, asOf: asOf, policy: policy)
     }
 
-    /// Builds each panel's extract and hands it to `body`, `threads` panels at a time; results keep `panels` order.
-    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight.
+    /// Builds each panel's extract and hands it to `body` on `threads` threads at once; results keep `panels` order.
+    /// Each extract is dropped once `body` returns, so memory holds only the panels in flight: at most
+    /// `membersInFlight` members between them (a larger panel runs alone). `threads` may exceed the cores (each is a
+    /// thread of its own): then a `body` that waits, e.g. for an fsync, leaves its core to another.
     public func forEach<T: Sendable>(_ panels: [Panel], policy: ValidationPolicy, threads: Int = 2,
+                                     membersInFlight: Int = ExtractSource.membersInFlight,
                                      _ body: @Sendable (PanelExtract) throws -> T) -> [Result<T, Error>] {
         let results = ResultSlots<T>(count: panels.count)
         let next = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, panels.count))) { _ in
-            while true {
-                let i = next.increment()
-                guard i < panels.count else { return }
-                results[i] = Result { try body(extract(panels[i], policy: policy)) }
+        let budget = MemberBudget(max(1, membersInFlight))
+        withoutActuallyEscaping(body) { body in
+            runOnThreads(max(1, min(threads, panels.count))) {
+                while true {
+                    let i = next.increment()
+                    guard i < panels.count else { return }
+                    let held = budget.acquire(memberCount(of: panels[i]))
+                    results[i] = Result { try body(extract(panels[i], policy: policy)) }
+                    budget.release(held)
+                }
             }
         }
         return results.values
+    }
+
+    /// A panel in flight holds a few hundred bytes per member (its joined members, its valid patients, its payload
+    /// buffers): 2^18 members is about 65 MB. Typical panels (a few thousand) never wait; a few huge ones take turns
+    /// instead of adding up.
+    public static let membersInFlight = 1 << 18
+}
+
+/// Runs `work` on `count` threads (this one and `count - 1` new ones) and returns once every new thread has ended,
+/// so `work` is no longer referenced anywhere (which `withoutActuallyEscaping` checks). Fewer threads run if the
+/// system refuses to create more; `work` must cope (the callers' workers share one queue of panels).
+private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) {
+    final class Work {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+    var threads: [pthread_t] = []
+    for _ in 1..<max(1, count) {
+        let context = Unmanaged.passRetained(Work(work)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
+        if created == 0 {
+            threads.append(thread)
+        } else {
+            Unmanaged<Work>.fromOpaque(context).release()
+        }
+    }
+    work()
+    for thread in threads { pthread_join(thread, nil) }
+}
+
+/// Members of the panels in flight (`ExtractSource.forEach`): `acquire` waits until the panel fits.
+final class MemberBudget: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var available: Int
+
+    init(_ capacity: Int) { self.capacity = capacity; available = capacity }
+
+    /// Takes `members` (at most the whole budget, so any panel can run) and returns what was taken.
+    func acquire(_ members: Int) -> Int {
+        let take = min(members, capacity)
+        condition.lock()
+        defer { condition.unlock() }
+        while available < take { condition.wait() }
+        available -= take
+        return take
+    }
+
+    func release(_ taken: Int) {
+        condition.lock()
+        available += taken
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

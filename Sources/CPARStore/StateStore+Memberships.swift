@@ -1,4 +1,5 @@
 import CPARCore
+import CSQLite
 
 extension StateStore {
     private static func membershipRow(_ s: SQLiteStatement) throws(StoreError) -> Membership {
@@ -16,6 +17,27 @@ extension StateStore {
     public func memberships() throws(StoreError) -> [Membership] {
         try db.query("SELECT patient_id, panel_id, confirmation_date FROM memberships ORDER BY panel_id, patient_id",
                      "load memberships", row: Self.membershipRow)
+    }
+
+    /// Every membership in patient id (byte) order, streamed without building a `String` or an array: `body` gets
+    /// the patient id's UTF-8 bytes (valid only during the call), the panel id and the confirmation date. The
+    /// extract's bulk path: a million rows read in a fraction of a second.
+    public func forEachMembership(
+        _ body: (UnsafeBufferPointer<UInt8>, Int64, CivilDate?) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        try read { () throws(StoreError) in
+            try db.withStatement("SELECT patient_id, panel_id, confirmation_date FROM memberships ORDER BY patient_id",
+                                 "load memberships") { (s) throws(StoreError) in
+                while try s.step() {
+                    let date = try s.optionalDate(2, table: "memberships", column: "confirmation_date")
+                    let id = sqlite3_column_text(s.handle, 0)
+                    let count = Int(sqlite3_column_bytes(s.handle, 0))
+                    try body(UnsafeBufferPointer(start: id, count: id == nil ? 0 : count), s.int64(1), date)
+                }
+            }
+        }
+        // The scan filled the page cache with pages nothing will read again soon: give that memory back.
+        try db.execute("PRAGMA shrink_memory", "release page cache")
     }
 
     /// The patients on one panel, ordered by patient id.

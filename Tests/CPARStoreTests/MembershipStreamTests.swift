@@ -1,0 +1,49 @@
+import CPARCore
+import CPARStore
+import Testing
+
+/// `StateStore.forEachMembership`: the extract's bulk read of every membership.
+@Suite struct MembershipStreamTests {
+    func streamed(_ store: StateStore) throws -> [Membership] {
+        var rows: [Membership] = []
+        try store.forEachMembership { id, panelID, confirmed in
+            rows.append(Membership(patientID: String(decoding: id, as: UTF8.self), panelID: panelID,
+                                   confirmationDate: confirmed))
+        }
+        return rows
+    }
+
+    @Test func streamsEveryMembershipInPatientIDByteOrder() throws {
+        try withStore { store in
+            #expect(try streamed(store).isEmpty)
+            let a = try store.insertPanel(makePanel("A"))
+            let b = try store.insertPanel(makePanel("B"))
+            let rows = [("z", a.id, date("2024-01-31")), ("m", b.id, nil), ("b", a.id, date("2025-12-01")),
+                        ("Zoë", b.id, date("2023-03-03")), ("a10", a.id, nil), ("a9", b.id, nil), ("", a.id, nil)]
+            for (patient, panel, confirmed) in rows {
+                try store.assign(patientID: patient, panelID: panel, confirmationDate: confirmed)
+            }
+            let all = try streamed(store)
+            #expect(all.map(\.patientID) == ["", "Zoë", "a10", "a9", "b", "m", "z"])
+            #expect(Set(all.map { "\($0.patientID) \($0.panelID) \($0.confirmationDate?.description ?? "-")" })
+                    == Set(try store.memberships().map { "\($0.patientID) \($0.panelID) \($0.confirmationDate?.description ?? "-")" }))
+        }
+    }
+
+    @Test func aThrowingBodyStopsTheScanAndLeavesTheStoreUsable() throws {
+        try withStore { store in
+            let a = try store.insertPanel(makePanel("A"))
+            for id in ["p1", "p2", "p3"] { try store.assign(patientID: id, panelID: a.id, confirmationDate: nil) }
+            var seen = 0
+            #expect(throws: StoreError.self) {
+                try store.forEachMembership { (_, _, _) throws(StoreError) in
+                    seen += 1
+                    if seen == 2 { throw StoreError.panelNotFound(id: 42) }
+                }
+            }
+            #expect(seen == 2)
+            try store.assign(patientID: "p4", panelID: a.id, confirmationDate: nil)
+            #expect(try streamed(store).count == 4)
+        }
+    }
+}
