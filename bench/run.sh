@@ -38,16 +38,7 @@ echo "building release…" >&2
 swift build -c release >&2
 bin=$(swift build -c release --show-bin-path)
 cparctl=$bin/cparctl
-# setup-panels.sh runs `cparctl --config CONF COMMAND …`, but cparctl takes options only after the command: a
-# wrapper on PATH moves a leading `--config CONF` to the end.
-mkdir -p "$out/bin"
-cat > "$out/bin/cparctl" <<WRAP
-#!/bin/sh
-if [ "\$1" = --config ]; then conf=\$2; shift 2; exec "$cparctl" "\$@" --config "\$conf"; fi
-exec "$cparctl" "\$@"
-WRAP
-chmod +x "$out/bin/cparctl"
-export PATH="$out/bin:$PATH"
+export PATH="$bin:$PATH"   # setup-panels.sh calls cparctl
 
 # DuckDB from PyPI: the python3 on PATH if it has it, else a venv under bench/out (Debian's own python3 refuses
 # plain `pip install`), else pip as a last resort.
