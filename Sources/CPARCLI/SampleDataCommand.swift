@@ -11,7 +11,8 @@ enum SampleDataCommand {
         let summary = try SampleData.generate(outDir: out, patients: patients, panels: panels, seed: UInt64(seed),
                                               appointmentsPerPatient: perPatient)
         ctx.out("\(summary)")
-        ctx.out("next: sh \(out)/setup-panels.sh --config \(ctx.configPath)")
+        let config = (try? ctx.args.value("config")) ?? nil
+        ctx.out("next: sh \(out)/setup-panels.sh --config \(config ?? "CONFIG") (site, panels and bulk import)")
         return .success
     }
 }
