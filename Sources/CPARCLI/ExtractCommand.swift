@@ -72,19 +72,7 @@ enum ExtractCommand {
             }
         }
         if status == .problems { ctx.out("run cparctl validate for the reasons") }
-        // cparctl exits right after this command: let the exit reclaim the loaded EMR snapshot and memberships
-        // instead of freeing a million records one by one first (about 30 ms at 1M patients).
-        keptUntilExit.keep(source)
         return status
-    }
-
-    private static let keptUntilExit = KeptUntilExit()
-
-    /// Values deliberately never freed: the process is about to exit.
-    private final class KeptUntilExit: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [Any] = []
-        func keep(_ value: Any) { lock.withLock { values.append(value) } }
     }
 
     /// `<number>.xml`; a panel without a number gets `panel-<id>-<name>.xml` with unsafe characters replaced.
