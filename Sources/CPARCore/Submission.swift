@@ -19,7 +19,8 @@ public struct Submission: Equatable, Sendable {
     public var nextAttempt: Int64?
     /// POST attempts made so far.
     public var attempts: Int
-    /// When the registry acknowledged it (Submitted) or it ended (Failed).
+    /// When the registry acknowledged it: accepted (Submitted) or rejected (Failed). Unset for a submission that
+    /// failed without an answer from the registry.
     public var delivered: Int64?
     public var patients: Int?
     /// Brief error shown with Failed (or the last retryable error while Queued).

@@ -69,6 +69,7 @@ public enum SubmissionLifecycle {
                 next.nextAttempt = nil
             case .rejected:
                 fail(&next, now: now, error: rejectionText(ack.errors))
+                next.delivered = now
             case .processing:
                 let since = s.firstAttempt ?? s.created
                 if s.status == .pending && policy.givesUp(created: since, now: now) {
@@ -111,17 +112,18 @@ public enum SubmissionLifecycle {
         return next
     }
 
+    /// Failed. `delivered` stays unset unless the registry answered (a rejection sets it).
     private static func fail(_ s: inout Submission, now: Int64, error: String) {
         s.status = .failed
-        s.delivered = now
         s.nextAttempt = nil
         s.error = Redaction.scrub(error)
     }
 
+    /// The registry's error codes only: its messages may quote patient data (names, birth dates), which must
+    /// never reach history, logs or notices.
     static func rejectionText(_ errors: [Acknowledgement.RegistryError]) -> String {
         guard !errors.isEmpty else { return "registry rejected: no reason given" }
-        return "registry rejected: " + errors.map { $0.message.isEmpty ? $0.code : $0.code + " " + $0.message }
-            .joined(separator: "; ")
+        return "registry rejected: " + errors.map(\.code).joined(separator: ", ")
     }
 
     /// A version-4 UUID drawn from `random` (reproducible with a seeded generator).

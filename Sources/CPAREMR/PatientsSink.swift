@@ -19,7 +19,7 @@ struct PatientsSink: CSVSink {
 
     mutating func consume(_ r: CSVRecord) {
         let local = records.count
-        let unreadable = r.problem != nil || r.fieldCount != expected
+        var unreadable = r.problem != nil || r.fieldCount != expected
         let idBytes = r.trimmed(id)
         if unreadable {
             let why = r.problem?.description ?? FieldRules.fieldCountMessage(expected: expected, found: r.fieldCount)
@@ -49,6 +49,16 @@ struct PatientsSink: CSVSink {
             if !unreadable {
                 issues.add(InputIssue(file: file, line: r.line, field: "gender", message: "not M, F, X or U",
                                       recordID: patientID), owner: local)
+            }
+        }
+        // A name the payload could not carry makes the record unreadable here, so one bad row never fails a panel.
+        if !unreadable {
+            let field = XMLCharacters.containsForbidden(r.trimmed(family)) ? "family_name"
+                : XMLCharacters.containsForbidden(r.trimmed(given)) ? "given_name" : nil
+            if let field {
+                issues.add(InputIssue(file: file, line: r.line, field: field, message: XMLCharacters.problem,
+                                      recordID: patientID), owner: local)
+                unreadable = true
             }
         }
         records.append(PatientRecord(patientID: patientID, phn: r.string(phn), familyName: r.string(family),

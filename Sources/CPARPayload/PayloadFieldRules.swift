@@ -1,3 +1,5 @@
+import CPARCore
+
 /// The schema's rules for field values, checked before writing so a payload never fails its own XSD.
 /// Messages name rules, never values.
 enum PayloadFieldRules {
@@ -47,25 +49,10 @@ enum PayloadFieldRules {
     @inline(__always)
     static func characterProblem(_ s: String) -> String? {
         var copy = s
-        return copy.withUTF8 { hasForbiddenCharacter($0) } ? forbiddenCharacter : nil
+        return copy.withUTF8 { XMLCharacters.containsForbidden($0) } ? forbiddenCharacter : nil
     }
 
-    static let forbiddenCharacter = "contains a control character that XML cannot carry"
-
-    private static func hasForbiddenCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let end = bytes.count
-        while i < end {
-            let b = bytes[i]
-            if b < 0x20 {
-                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
-            } else if b == 0xEF, i + 2 < end, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
-                return true
-            }
-            i += 1
-        }
-        return false
-    }
+    static let forbiddenCharacter = XMLCharacters.problem
 
     private static func isHex(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)

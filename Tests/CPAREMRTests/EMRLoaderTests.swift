@@ -64,6 +64,18 @@ struct EMRLoaderTests {
         #expect(s.issues[0].description == "patients.csv:3: field 'dob': not a date (YYYY-MM-DD)")
     }
 
+    @Test func aNameXMLCannotCarryMakesTheRecordUnreadable() throws {
+        let csv = patientHeader + "P1,123456789,Fam\u{01}ily,G,1980-01-01,M,active,PR1\n"
+            + "P2,123456789,Family,Gi\u{0B}ven,1980-01-01,M,active,PR1\n"
+            + "P3,123456789,\"Tab\tand\nnewline\",G,1980-01-01,M,active,PR1\n"
+        let dir = try emrDir(patients: csv)
+        let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
+        #expect(s.patients.map(\.unreadable) == [true, true, false])
+        #expect(s.issues.map(\.field) == ["family_name", "given_name"])
+        #expect(s.issues.map(\.line) == [2, 3])
+        #expect(s.issues.allSatisfy { $0.message == "contains a control character that XML cannot carry" })
+    }
+
     @Test func wrongFieldCountMakesAnUnreadableRecordAndTheRunContinues() throws {
         let csv = patientHeader
             + "P1,123456789,Short,Row,1980-01-01,M,active\n"          // short, ID present

@@ -1,0 +1,22 @@
+/// Characters XML 1.0 cannot carry, checked where the EMR data is read (so such a row is an input problem) and
+/// again before the payload is written (so a payload never fails its own schema).
+public enum XMLCharacters {
+    /// True when the UTF-8 `bytes` hold a C0 control other than tab, LF and CR, or U+FFFE / U+FFFF.
+    @inlinable
+    public static func containsForbidden(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let end = bytes.count
+        while i < end {
+            let b = bytes[i]
+            if b < 0x20 {
+                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
+            } else if b == 0xEF, i + 2 < end, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    public static let problem = "contains a control character that XML cannot carry"
+}
