@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),
         .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
-        .testTarget(name: "CPARServiceTests", dependencies: ["CPARService"]),
+        .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
     ]
 )

@@ -70,6 +70,8 @@ public enum CtlMain {
 
     /// Runs `cparctl` with `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
+        // A closed pipe (`| head`) must surface as a write error, not kill the process mid-transaction.
+        signal(SIGPIPE, SIG_IGN)
         let arguments = commandFirst(arguments)
         if arguments.first == "--version" {
             print("cparctl (cpard) \(CPARVersion.string)")

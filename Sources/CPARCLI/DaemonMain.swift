@@ -7,6 +7,8 @@ public enum DaemonMain {
     public static let usage = "usage: cpard [--config PATH] [--once] [--check-config] [--version]"
 
     public static func run(_ arguments: [String]) -> Int32 {
+        // A closed pipe (`| head`) must surface as a write error, not kill the process mid-transaction.
+        signal(SIGPIPE, SIG_IGN)
         // Start from a clean signal mask whatever the parent left us; the service blocks its own signals later.
         var empty = sigset_t()
         sigemptyset(&empty)

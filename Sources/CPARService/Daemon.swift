@@ -14,11 +14,24 @@ public final class Daemon: @unchecked Sendable {
     private var pendingSignals: Set<Int32> = []
     private var heartbeat = Date()
 
+    /// Seconds to wait after a pass that failed before the next one.
+    static let failureBackoff: Int64 = 30
+    private var stopRequested = false
+    private var shutdownTimeout: Int
+
     public init(configPath: String, config: Config, log: Logger, notifier: SystemdNotifier = SystemdNotifier()) throws {
         self.configPath = configPath
         self.log = log
         self.notifier = notifier
+        shutdownTimeout = config.shutdownTimeout
         runtime = try Runtime(config: config, log: log)
+        wire(runtime.engine)
+    }
+
+    /// Lets a long pass stop between submissions on SIGTERM and show the watchdog it is alive.
+    private func wire(_ engine: SubmissionEngine) {
+        engine.shouldContinue = { [unowned self] in !lock.withLock { stopRequested } }
+        engine.onProgress = { [unowned self] in touch() }
     }
 
     /// Runs until SIGTERM or SIGINT. Returns the exit status.
@@ -38,24 +51,28 @@ public final class Daemon: @unchecked Sendable {
             let signals = takeSignals()
             if signals.contains(SIGTERM) || signals.contains(SIGINT) { break }
             if signals.contains(SIGHUP) { reload() }
+            var failed = false
             do {
                 if signals.contains(SIGUSR1) { try runtime.engine.requeueFailed() }
                 try runtime.pass()
                 notifier.status(try runtime.queueSummary())
             } catch {
+                failed = true
                 log.error("service.pass_failed", ["error": "\(error)"])
             }
             touch()
             let now = Int64(Date().timeIntervalSince1970)
             let rescan = now + Int64(runtime.config.spoolRescanInterval)
-            let next = max(now + 1, min(rescan, (try? runtime.nextWakeup()).flatMap { $0 } ?? rescan))
+            // After a failed pass, wait before trying again rather than spin on work that stays due.
+            let earliest = now + (failed ? Daemon.failureBackoff : 1)
+            let next = max(earliest, min(rescan, (try? runtime.nextWakeup()).flatMap { $0 } ?? rescan))
             if lock.withLock({ pendingSignals.isEmpty }) {
                 _ = wake.wait(timeout: .now() + .seconds(Int(next - now)))
             }
         }
         notifier.stopping()
         log.notice("service.stopping", [:])
-        unlink(runtime.config.stateDir + "/cpard.pid")
+        unlink(pidFilePath)
         return 0
     }
 
@@ -91,18 +108,24 @@ public final class Daemon: @unchecked Sendable {
     private func received(_ sig: Int32) {
         lock.withLock { _ = pendingSignals.insert(sig) }
         log.info("service.signal", ["signal": Daemon.name(sig)])
-        if sig == SIGTERM || sig == SIGINT { armShutdownDeadline() }
+        if sig == SIGTERM || sig == SIGINT {
+            lock.withLock { stopRequested = true }
+            armShutdownDeadline()
+        }
         wake.signal()
     }
 
     /// A send in flight may hold the loop; after `shutdown_timeout` the process exits anyway. Every transition is
     /// its own transaction, so the state stays consistent and the in-flight attempt is re-sent under the same key.
     private func armShutdownDeadline() {
-        let timeout = runtime.config.shutdownTimeout
+        let timeout = lock.withLock { shutdownTimeout }
+        let pidFile = pidFilePath
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) { [notifier, log] in
             log.warning("service.shutdown_timeout", ["seconds": timeout])
             notifier.stopping()
-            exit(0)
+            unlink(pidFile)
+            // _exit: no atexit handlers or destructors while the main thread may be inside SQLite or libcurl.
+            _exit(0)
         }
     }
 
@@ -117,7 +140,10 @@ public final class Daemon: @unchecked Sendable {
             guard config.stateDir == runtime.config.stateDir else {
                 throw ConfigError(file: configPath, line: nil, message: "state.dir cannot change on reload; restart cpard")
             }
-            runtime = try Runtime(config: config, log: log, store: runtime.store, lock: runtime.instanceLock)
+            let replacement = try Runtime(config: config, log: log, store: runtime.store, lock: runtime.instanceLock)
+            wire(replacement.engine)
+            runtime = replacement
+            lock.withLock { shutdownTimeout = config.shutdownTimeout }
             log.level = config.logLevel
             log.notice("config.reloaded", ["path": configPath])
         } catch {
@@ -143,8 +169,11 @@ public final class Daemon: @unchecked Sendable {
     }
     private var watchdogTimer: DispatchSourceTimer?
 
+    private let pidFileName = "cpard.pid"
+    private var pidFilePath: String { runtime.config.stateDir + "/" + pidFileName }
+
     private func writePIDFile() {
-        let path = runtime.config.stateDir + "/cpard.pid"
+        let path = pidFilePath
         _ = FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
     }
 
@@ -159,10 +188,15 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Nudges a running cpard (its PID file in `state.dir`) to work the queue now. Best effort.
+    /// Nudges a running cpard (its PID file in `state.dir`) to work the queue now. Best effort, and only when a
+    /// cpard holds the state directory's lock and the PID names a process called cpard: a stale PID file must never
+    /// send SIGUSR2 (fatal by default) to some other process.
     public static func nudge(stateDir: String) {
-        guard let text = try? String(contentsOfFile: stateDir + "/cpard.pid", encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return }
+        guard InstanceLock.isHeld(stateDir: stateDir),
+              let text = try? String(contentsOfFile: stateDir + "/cpard.pid", encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+              let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+              comm.trimmingCharacters(in: .whitespacesAndNewlines) == "cpard" else { return }
         kill(pid, SIGUSR2)
     }
 }

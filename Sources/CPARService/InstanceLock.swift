@@ -24,4 +24,12 @@ public final class InstanceLock {
     }
 
     deinit { close(fd) }
+
+    /// True when some process holds the lock of `stateDir` (a cpard is running on it).
+    public static func isHeld(stateDir: String) -> Bool {
+        let fd = open(stateDir + "/cpard.lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0
+    }
 }

@@ -18,8 +18,15 @@ public final class Logger: @unchecked Sendable {
         self.sink = sink
     }
 
+    /// write(2) to fd 2; a closed or full stderr loses the line rather than the process (SIGPIPE is ignored).
     public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data(line.utf8))
+        var bytes = Array(line.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 
     public var level: Level {

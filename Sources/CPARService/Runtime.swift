@@ -44,11 +44,25 @@ public final class Runtime {
     /// One pass: take spool requests, send what is due, poll Pending (all of them with `pollAllPending`),
     /// deliver notices.
     public func pass(pollAllPending: Bool = false) throws {
-        try spool.scan()
-        try engine.workDue(pollAllPending: pollAllPending)
-        try notices.deliverDue()
-        try engine.prunePayloads()
-        if let path = config.metricsTextfile { try Metrics.write(store: store, to: path) }
+        var failures: [String] = []
+        func stage(_ name: String, _ body: () throws -> Void) {
+            do { try body() } catch {
+                failures.append(name)
+                log.error("service.stage_failed", ["stage": name, "error": "\(error)"])
+            }
+        }
+        // Each stage runs even when an earlier one failed: a broken spool never stops sends, polls or notices.
+        stage("spool") { try spool.scan() }
+        stage("queue") { try engine.workDue(pollAllPending: pollAllPending) }
+        stage("notices") { try notices.deliverDue() }
+        stage("prune") { try engine.prunePayloads() }
+        if let path = config.metricsTextfile { stage("metrics") { try Metrics.write(store: store, to: path) } }
+        if !failures.isEmpty { throw PassFailed(stages: failures) }
+    }
+
+    public struct PassFailed: Error, CustomStringConvertible {
+        public var stages: [String]
+        public var description: String { "stages failed: " + stages.joined(separator: ", ") }
     }
 
     /// Startup recovery: payload files half-written by a crash are removed (they are rebuilt); everything Queued or

@@ -72,15 +72,21 @@ public final class SpoolIntake {
                 guard let p = try store.findPanel(label) else { throw SpoolRequest.Invalid(description: "no panel '\(label)'") }
                 panels = [p]
             }
-            for panel in panels {
-                _ = try engine.request(panel: panel, trigger: .manual, requestedBy: request.requestedBy ?? "spool:\(name)",
-                                       reason: request.reason)
+            // All of a file's requests in one transaction: a file is taken whole or not at all.
+            try store.transaction {
+                for panel in panels {
+                    _ = try engine.request(panel: panel, trigger: .manual, requestedBy: request.requestedBy ?? "spool:\(name)",
+                                           reason: request.reason)
+                }
             }
             CrashPoint.hit("spool-committed")
             unlink(path)
             log.info("spool.taken", ["file": name, "panels": panels.count])
             return true
         } catch let e as SpoolRequest.Invalid {
+            reject(name, in: dir, why: e.description)
+            return false
+        } catch let e as SubmissionEngine.RequestRefused {
             reject(name, in: dir, why: e.description)
             return false
         } catch {
@@ -110,8 +116,12 @@ public final class SpoolIntake {
     }
 
     private func reject(_ name: String, in dir: String, why: String) {
-        let target = config.rejectedDir + "/" + name
-        rename(dir + "/" + name, target)
+        var target = config.rejectedDir + "/" + name
+        if FileManager.default.fileExists(atPath: target) { target += ".\(Int(Date().timeIntervalSince1970))-\(getpid())" }
+        guard rename(dir + "/" + name, target) == 0 else {
+            log.error("spool.error", ["file": name, "error": "cannot move to rejected/: \(String(cString: strerror(errno)))"])
+            return
+        }
         let reason = "\(name): \(why)\n"
         _ = FileManager.default.createFile(atPath: target + ".reason", contents: Data(reason.utf8),
                                        attributes: [.posixPermissions: 0o640])

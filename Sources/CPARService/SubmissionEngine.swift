@@ -14,6 +14,11 @@ public struct AnyRandom: RandomNumberGenerator {
 /// the attempt counter is committed before each POST, and every attempt of a submission posts the same payload file
 /// with the same Idempotency-Key, so a crash at any point loses nothing and never sends under a different key.
 public final class SubmissionEngine {
+    /// A request the engine refuses.
+    public struct RequestRefused: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public enum RequestResult: Equatable {
         case accepted(Submission)
         /// The panel is Queued or Pending: a no-op.
@@ -30,6 +35,10 @@ public final class SubmissionEngine {
     let policy: RetryPolicy
     let clock: @Sendable () -> Int64
     var random: AnyRandom
+    /// Asked before each send or poll: false stops the pass (SIGTERM). Set by the daemon.
+    public var shouldContinue: () -> Bool = { true }
+    /// Called after each send or poll, so the daemon's watchdog sees progress within a long pass.
+    public var onProgress: () -> Void = {}
 
     public init(config: Config, store: StateStore, transport: RegistryTransport, log: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
@@ -49,9 +58,13 @@ public final class SubmissionEngine {
     // MARK: requests
 
     /// Accepts a submit request for `panel` unless it is Queued or Pending (SPEC §8). Scheduled requests are keyed
-    /// by (panel, period): a second one for the same month is a no-op.
-    public func request(panel: Panel, trigger: SubmissionTrigger, period: Period? = nil,
+    /// by (panel, period): a second one for the same month is a no-op. `immediate` skips `manual.send_time` (the
+    /// blackout still holds). A panel that is not CPAR-enabled is refused.
+    public func request(panel: Panel, trigger: SubmissionTrigger, period: Period? = nil, immediate: Bool = false,
                         requestedBy: String? = nil, reason: String? = nil) throws -> RequestResult {
+        guard panel.cparEnabled else {
+            throw RequestRefused(description: "panel \(panel.label) is not CPAR-enabled (cparctl panel edit \(panel.label) --cpar)")
+        }
         let now = clock()
         let nowDate = Date(timeIntervalSince1970: TimeInterval(now))
         let period = period ?? calendar.period(of: nowDate)
@@ -63,7 +76,9 @@ public final class SubmissionEngine {
             if let latest = try store.latestSubmission(panelID: panel.id), !SubmissionLifecycle.canRequest(current: latest.status) {
                 return .alreadyActive(latest)
             }
-            let due = Int64(calendar.earliestSend(requestedAt: nowDate, trigger: trigger).timeIntervalSince1970)
+            let earliest = immediate ? calendar.nextSendAllowed(from: nowDate)
+                                     : calendar.earliestSend(requestedAt: nowDate, trigger: trigger)
+            let due = Int64(earliest.timeIntervalSince1970)
             let s = Submission(id: UUID().uuidString.lowercased(), panelID: panel.id, panelLabel: panel.label,
                                period: period, trigger: trigger, created: now, nextAttempt: due,
                                requestedBy: requestedBy, reason: reason)
@@ -88,9 +103,9 @@ public final class SubmissionEngine {
     @discardableResult
     public func requeueFailed(requestedBy: String = "SIGUSR1") throws -> Int {
         var count = 0
-        for panel in try store.panels() {
+        for panel in try store.panels() where panel.cparEnabled {
             guard let latest = try store.latestSubmission(panelID: panel.id), latest.status == .failed else { continue }
-            if case .accepted = try request(panel: panel, trigger: .manual, period: latest.period,
+            if case .accepted = try request(panel: panel, trigger: .manual, period: latest.period, immediate: true,
                                             requestedBy: requestedBy, reason: "re-queued after failure") {
                 count += 1
             }
@@ -116,11 +131,24 @@ public final class SubmissionEngine {
         if !sends.isEmpty && calendar.isInBlackout(Date(timeIntervalSince1970: TimeInterval(now))) {
             try deferForBlackout(sends, now: now)
         } else {
-            let ready = try preparePayloads(sends)
-            for s in ready { try send(s) }
+            for s in try preparePayloads(sends) where shouldContinue() {
+                isolated(s) { try send(s) }
+            }
         }
-        for s in due where s.status == .pending { try poll(s) }
+        for s in due where s.status == .pending && shouldContinue() {
+            isolated(s) { try poll(s) }
+        }
         return due.count
+    }
+
+    /// One submission's step: an error is logged and the pass goes on with the others.
+    private func isolated(_ s: Submission, _ step: () throws -> Void) {
+        do {
+            try step()
+        } catch {
+            log.error("submission.step_failed", ["submission": s.id, "panel": s.panelLabel, "error": "\(error)"])
+        }
+        onProgress()
     }
 
     /// Deletes the payload files of submissions that finished more than `state.payload_retention` ago; history
@@ -171,7 +199,16 @@ public final class SubmissionEngine {
             byPanel[panel.id] = s
         }
         let asOf = calendar.civilDate(of: Date(timeIntervalSince1970: TimeInterval(clock())))
-        let source = try ExtractSource.load(config: config, store: store, asOf: asOf)
+        let source: ExtractSource
+        do {
+            source = try ExtractSource.load(config: config, store: store, asOf: asOf)
+        } catch {
+            // The EMR export may be fixed or finished later: retry with backoff, the error shown in status.
+            for s in byPanel.values {
+                try apply(.retryableFailure("cannot read the EMR data: \(error)", retryAfter: nil), to: s)
+            }
+            return ready
+        }
         let dir = payloadDir
         let submissionsByPanel = byPanel
         let results = source.forEach(panels, policy: config.validation) { extract -> (PanelExtract?, String?, Int) in
@@ -242,8 +279,16 @@ public final class SubmissionEngine {
     @discardableResult
     func apply(_ event: LifecycleEvent, to s: Submission) throws -> Submission {
         let now = clock()
-        let next = try SubmissionLifecycle.apply(event, to: s, now: now, policy: policy,
+        let next: Submission
+        do {
+            next = try SubmissionLifecycle.apply(event, to: s, now: now, policy: policy,
                                                  pollInterval: config.pollInterval, random: &random)
+        } catch {
+            // E.g. an acknowledgement for another tracking ID: retrying cannot help.
+            next = try SubmissionLifecycle.apply(.permanentFailure("unusable registry answer: \(error.reason ?? error.event)"),
+                                                 to: s, now: now, policy: policy, pollInterval: config.pollInterval,
+                                                 random: &random)
+        }
         let panel = try store.panel(id: s.panelID)
         try store.transaction {
             try store.updateSubmission(next)

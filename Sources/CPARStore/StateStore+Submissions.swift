@@ -94,11 +94,12 @@ extension StateStore {
                           bind: { (s) throws(StoreError) in try s.bind(1, id) }, row: Self.submissionRow)
     }
 
-    /// The panel's most recent submission (by created time, then insertion order): its current status.
+    /// The panel's most recent submission by insertion order (never by wall-clock time, which can step back):
+    /// its current status.
     public func latestSubmission(panelID: Int64) throws(StoreError) -> Submission? {
         try db.queryFirst("""
             SELECT \(Self.submissionColumns) FROM submissions WHERE panel_id = ?1
-            ORDER BY created DESC, rowid DESC LIMIT 1
+            ORDER BY rowid DESC LIMIT 1
             """, "load latest submission", bind: { (s) throws(StoreError) in try s.bind(1, panelID) },
             row: Self.submissionRow)
     }
@@ -108,7 +109,7 @@ extension StateStore {
         let rows = try db.query("""
             SELECT \(Self.submissionColumns) FROM submissions AS s
             WHERE s.rowid = (SELECT rowid FROM submissions WHERE panel_id = s.panel_id
-                             ORDER BY created DESC, rowid DESC LIMIT 1)
+                             ORDER BY rowid DESC LIMIT 1)
               AND s.panel_id IN (SELECT id FROM panels)
             """, "load latest submissions", row: Self.submissionRow)
         return Dictionary(rows.map { ($0.panelID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -156,7 +157,7 @@ extension StateStore {
     /// Panels never submitted are not counted.
     public func statusCounts() throws(StoreError) -> [SubmissionStatus: Int] {
         let statuses = try db.query("""
-            SELECT (SELECT status FROM submissions WHERE panel_id = p.id ORDER BY created DESC, rowid DESC LIMIT 1)
+            SELECT (SELECT status FROM submissions WHERE panel_id = p.id ORDER BY rowid DESC LIMIT 1)
             FROM panels AS p
             """, "count statuses") { $0.optionalText(0) }
         var counts = Dictionary(uniqueKeysWithValues: SubmissionStatus.allCases.map { ($0, 0) })

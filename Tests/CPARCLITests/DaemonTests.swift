@@ -54,6 +54,21 @@ struct DaemonTests {
         #expect(try h.once().status == 0, "the lock goes with the process")
     }
 
+    @Test func aStalePIDFileNeverSignalsAnotherProcess() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["30"]
+        try bystander.run()
+        defer { bystander.terminate() }
+        try "\(bystander.processIdentifier)\n".write(to: h.dir.appendingPathComponent("state/cpard.pid"),
+                                                      atomically: true, encoding: .utf8)
+        #expect(try h.ctl("submit", "--panel", "1001").status == 0)
+        usleep(200_000)
+        #expect(bystander.isRunning, "cparctl submit nudges only a live cpard holding the lock")
+    }
+
     @Test func sigusr1RequeuesFailedPanels() throws {
         let (h, sim) = try setUp(faults: ["mode": "reject_sync"])
         defer { sim.stop(); h.cleanup() }

@@ -9,7 +9,7 @@ struct DeliveryFaultTests {
     func status(_ h: Harness) throws -> String? { try h.panelStatus()["status"] as? String }
 
     @Test func tooManyRequestsHonoursRetryAfter() throws {
-        let (h, sim) = try Harness.submittable(faults: ["fail_status": 429, "fail_count": 1, "retry_after": 2],
+        let (h, sim) = try Harness.submittable(faults: ["fail_status": 429, "fail_count": 1, "retry_after": 4],
                                                extra: "retry.max_backoff = 1h\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
@@ -20,10 +20,10 @@ struct DeliveryFaultTests {
         let next = try #require(s["next_attempt"] as? String)
         let formatter = ISO8601DateFormatter()
         let due = Int64(try #require(formatter.date(from: next)).timeIntervalSince1970)
-        #expect(due >= before + 1 && due <= before + 4, "Retry-After: 2 (clamped to min_backoff 1s … max 1h)")
+        #expect(due >= before + 3 && due <= before + 7, "Retry-After: 4 (within min_backoff 1s … max_backoff 1h)")
         try h.once()
         #expect(sim.posts.count == 1, "not before Retry-After")
-        sleep(3)
+        sleep(5)
         try h.once()
         #expect(try status(h) == "Submitted")
         #expect(sim.posts.count == 2)

@@ -89,7 +89,9 @@ struct LifecycleTests {
     }
 
     @Test func retryableFailuresBackOffAndKeepTheIdempotencyKey() throws {
-        let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 2])
+        // A 3-second backoff: long enough that the immediate second pass is surely before next_attempt.
+        let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 2],
+                                 extra: "retry.min_backoff = 3s\nretry.max_backoff = 3s\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
         try once(h)
@@ -99,7 +101,7 @@ struct LifecycleTests {
         #expect((s["error"] as? String)?.contains("503") == true)
         try once(h)
         #expect(sim.posts.count == 1, "the backoff is honoured: nothing is sent before next_attempt")
-        for _ in 0..<10 where try status(h)["status"] as? String != "Submitted" {
+        for _ in 0..<15 where try status(h)["status"] as? String != "Submitted" {
             sleep(1)
             try once(h)
         }
