@@ -18,12 +18,15 @@ public final class Daemon: @unchecked Sendable {
     static let failureBackoff: Int64 = 30
     private var stopRequested = false
     private var shutdownTimeout: Int
+    /// Fixed for the life of the process (a reload may not change it): it holds the database, lock and PID file.
+    private let stateDir: String
 
     public init(configPath: String, config: Config, log: Logger, notifier: SystemdNotifier = SystemdNotifier()) throws {
         self.configPath = configPath
         self.log = log
         self.notifier = notifier
         shutdownTimeout = config.shutdownTimeout
+        stateDir = config.stateDir
         runtime = try Runtime(config: config, log: log)
         wire(runtime.engine)
     }
@@ -137,7 +140,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             let config = try ConfigLoader.load(path: configPath)
             // The state directory is fixed for the life of the process: it holds the database and the lock.
-            guard config.stateDir == runtime.config.stateDir else {
+            guard config.stateDir == stateDir else {
                 throw ConfigError(file: configPath, line: nil, message: "state.dir cannot change on reload; restart cpard")
             }
             let replacement = try Runtime(config: config, log: log, store: runtime.store, lock: runtime.instanceLock)
@@ -170,7 +173,7 @@ public final class Daemon: @unchecked Sendable {
     private var watchdogTimer: DispatchSourceTimer?
 
     private let pidFileName = "cpard.pid"
-    private var pidFilePath: String { runtime.config.stateDir + "/" + pidFileName }
+    private var pidFilePath: String { stateDir + "/" + pidFileName }
 
     private func writePIDFile() {
         let path = pidFilePath
