@@ -35,9 +35,10 @@ public final class SpoolIntake {
     public func scan() throws -> (taken: Int, rejected: Int) {
         try prepareDirectories()
         var taken = 0, rejected = 0
-        // Leftovers of an interrupted scan first.
+        // Leftovers of an interrupted scan first, in the same pass and before anything is sent: their panels are
+        // still Queued, so taking them again is a no-op.
         for name in try listing(activeDir) {
-            if process(name, in: activeDir) { taken += 1 } else { rejected += 1 }
+            count(process(name, in: activeDir), &taken, &rejected)
         }
         for name in try listing(config.incomingDir) {
             guard name.hasSuffix(".request") else { continue }
@@ -50,17 +51,26 @@ public final class SpoolIntake {
                 continue
             }
             guard rename(from, activeDir + "/" + name) == 0 else { continue }
-            if process(name, in: activeDir) { taken += 1 } else { rejected += 1 }
+            count(process(name, in: activeDir), &taken, &rejected)
         }
         return (taken, rejected)
+    }
+
+    private func count(_ outcome: Bool?, _ taken: inout Int, _ rejected: inout Int) {
+        switch outcome {
+        case true?: taken += 1
+        case false?: rejected += 1
+        case nil: break
+        }
     }
 
     private func listing(_ dir: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    /// Reads, validates and commits one request file; true when taken.
-    private func process(_ name: String, in dir: String) -> Bool {
+    /// Reads, validates and commits one request file: true when taken, false when rejected, nil when left for the
+    /// next scan (the store failed).
+    private func process(_ name: String, in dir: String) -> Bool? {
         let path = dir + "/" + name
         do {
             let text = try readRequest(path)
@@ -92,7 +102,7 @@ public final class SpoolIntake {
         } catch {
             // The store failed: leave the file where it is for the next scan.
             log.error("spool.error", ["file": name, "error": "\(error)"])
-            return true
+            return nil
         }
     }
 
