@@ -26,15 +26,15 @@ public enum ConfigLoader {
         return config
     }
 
-    /// A key or secret file readable by group or others is refused.
+    /// A key or secret file that others (not the owner, not the group) can read or write is refused.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
         var st = stat()
         guard stat(file, &st) == 0 else {
             throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
         }
-        if st.st_mode & 0o077 != 0 {
+        if st.st_mode & 0o007 != 0 {
             throw ConfigError(file: config, line: nil,
-                              message: "secret file \(file) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))); chmod 600 it")
+                              message: "secret file \(file) is readable by others (mode \(String(st.st_mode & 0o777, radix: 8))); chmod 600 (or 640 for a group) it")
         }
     }
 
