@@ -192,7 +192,7 @@ public final class SubmissionEngine {
         var byPanel: [Int64: Submission] = [:]
         for s in needed {
             guard let panel = try store.panel(id: s.panelID) else {
-                try fail(s, event: .permanentFailure("the panel was deleted"))
+                try apply(.permanentFailure("the panel was deleted"), to: s)
                 continue
             }
             panels.append(panel)
@@ -224,7 +224,7 @@ public final class SubmissionEngine {
             switch result {
             case .success((let failedExtract?, _, _)):
                 s.patients = failedExtract.patients.count
-                try fail(s, event: .validationFailed(failedExtract.problems))
+                try apply(.validationFailed(failedExtract.problems), to: s)
             case .success((nil, let sha, let count)):
                 s.payloadPath = dir + "/" + s.id + ".xml"
                 s.payloadSHA256 = sha
@@ -237,7 +237,7 @@ public final class SubmissionEngine {
                 ready.append(s)
             case .failure(let error):
                 log.error("submission.payload_failed", ["submission": s.id, "panel": s.panelLabel, "error": "\(error)"])
-                try fail(s, event: .permanentFailure("could not build the payload: \(error)"))
+                try apply(.permanentFailure("could not build the payload: \(error)"), to: s)
             }
         }
         return ready
@@ -300,10 +300,6 @@ public final class SubmissionEngine {
         }
         logTransition(from: s, to: next)
         return next
-    }
-
-    func fail(_ s: Submission, event: LifecycleEvent) throws {
-        try apply(event, to: s)
     }
 
     func logTransition(from old: Submission, to s: Submission) {
