@@ -34,6 +34,14 @@ struct ArgumentsTests {
         #expect(CtlMain.commandFirst(["status", "--json"]) == ["status", "--json"])
     }
 
+    @Test func helpAndVersionExitZeroAndUnknownCommandsTwo() {
+        #expect(CtlMain.run(["--version"]) == 0)
+        #expect(CtlMain.run(["panel", "add", "--help"]) == 0)
+        #expect(CtlMain.run(["--help"]) == 0)
+        #expect(CtlMain.run([]) == 2)
+        #expect(CtlMain.run(["frobnicate"]) == 2)
+    }
+
     @Test func repeatedSingleValueIsAnError() throws {
         let a = try Arguments(["--panel", "1", "--panel", "2"], spec: spec)
         #expect(throws: UsageError.self) { _ = try a.value("panel") }

@@ -104,4 +104,17 @@ import Testing
         #expect(s.status == .queued)
         #expect((s.nextAttempt ?? .max) <= Int64(Date().timeIntervalSince1970), "due now, not at manual.send_time")
     }
+
+    @Test func recoveryRemovesHalfWrittenPayloadsAndKeepsTheQueue() throws {
+        let (runtime, panel, dir) = try fixture(ScriptedRegistry([]))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try runtime.engine.request(panel: panel, trigger: .manual)
+        let payloads = dir + "/state/payloads"
+        try FileManager.default.createDirectory(atPath: payloads, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: payloads + "/x.xml.tmp", contents: Data("<half".utf8))
+        FileManager.default.createFile(atPath: payloads + "/kept.xml", contents: Data("<whole/>".utf8))
+        let recovered = try runtime.recover()
+        #expect(recovered.queued == 1 && recovered.pending == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: payloads) == ["kept.xml"])
+    }
 }
