@@ -25,6 +25,8 @@ let package = Package(
 
         // Adapters, one per job.
         .target(name: "CPAREMR", dependencies: ["CPARCore"]),
+        // Synthetic EMR exports and CPAR reports for the demo, the tests and the benchmark (not an EMR reader).
+        .target(name: "CPARSampleData", dependencies: ["CPARCore"]),
         .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
         .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
@@ -32,7 +34,8 @@ let package = Package(
         .target(name: "CPARService", dependencies: [
             "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
         ]),
-        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
+        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService",
+                                               "CPARSampleData"]),
 
         // Thin executables.
         .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
@@ -44,11 +47,12 @@ let package = Package(
         .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
+        .testTarget(name: "CPARSampleDataTests", dependencies: ["CPARSampleData", "CPAREMR", "CPARTestSupport"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
         .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),
         .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
-        .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),
+        .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport", "CPARSampleData"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
     ]
 )

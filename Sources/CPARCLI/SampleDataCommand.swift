@@ -1,4 +1,4 @@
-import CPAREMR
+import CPARSampleData
 
 /// `sample-data --out DIR [--patients N] [--panels P] [--seed S]`.
 enum SampleDataCommand {

@@ -1,5 +1,6 @@
 import CPARCore
 import CPAREMR
+import CPARSampleData
 import CPARService
 import CPARStore
 import Foundation

@@ -1,6 +1,7 @@
 // A throwaway driver for bench/emr-load.sh: generates sample data and times EMRLoader.load.
 import CPARCore
 import CPAREMR
+import CPARSampleData
 import Foundation
 
 let args = CommandLine.arguments

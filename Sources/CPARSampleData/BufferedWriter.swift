@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A streaming file writer with one fixed buffer (sample data is written in flat memory).
+/// A streaming file writer with one fixed buffer (sample data is written in flat memory). Sample data only: it
+/// writes generated, non-sensitive files with mode 0644 and no fsync.
 final class BufferedWriter {
     let path: String
     private let fd: Int32

@@ -3,7 +3,7 @@ import Foundation
 
 /// A deterministic, realistic synthetic EMR export (SPEC §2, §4 `sample-data`), for the demo, the tests and the
 /// benchmark. The same (patients, panels, seed, appointmentsPerPatient) always gives byte-identical files: values
-/// come from a seeded SplitMix64 generator and every date from fixed ranges (ordinary visits fall between
+/// come from a seeded SplitMix64 generator (`SeededRandom`) and every date from fixed ranges (ordinary visits fall between
 /// 2023-01-01 and 2026-10-31; use an extract date from 2026-10-31 to 2026-12-31).
 ///
 /// Files written to `outDir`:
@@ -105,6 +105,12 @@ public enum SampleData {
 
     static func patientIDWidth(_ patients: Int) -> Int { max(7, String(patients + patients / blockSize + 2).count) }
 
+    /// The UTF-8 byte order mark patients.csv starts with.
+    static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The 9-digit PHN (ASCII bytes) with body `body` (0..<100_000_000) and its Alberta check digit.
+    static func phn(body: Int) -> [UInt8] { Array(PHN.withCheckDigit(body8: zeroPadded(body, width: 8)).utf8) }
+
     static func zeroPadded(_ v: Int, width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
@@ -117,7 +123,7 @@ private struct Generator {
     let patients: Int
     let panels: Int
     let perPatient: Int
-    var rng: SplitMix64
+    var rng: SeededRandom
     let dates = DateTable(from: CivilDate(year: 1930, month: 1, day: 1)!, to: CivilDate(year: 2027, month: 12, day: 31)!)
 
     let visitFirst = CivilDate(year: 2023, month: 1, day: 1)!.daysSinceEpoch
@@ -137,7 +143,7 @@ private struct Generator {
         self.patients = patients
         self.panels = panels
         self.perPatient = perPatient
-        rng = SplitMix64(seed: seed)
+        rng = SeededRandom(seed: seed)
         phnOffset = rng.below(100_000_000)
     }
 
@@ -227,7 +233,7 @@ private struct Generator {
         let pw = try BufferedWriter(path: patientPath)
         let aw = try BufferedWriter(path: visitPath)
         let iw = try BufferedWriter(path: importPath)
-        try CSVHeader.bom.withUnsafeBufferPointer { (b) throws(SampleDataError) in try pw.bytes(b) }
+        try SampleData.bom.withUnsafeBufferPointer { (b) throws(SampleDataError) in try pw.bytes(b) }
         try pw.text("patient_id,chart_no,phn,family_name,given_name,dob,gender,status,mrp_provider_id,postal_code\r\n")
         try aw.text("appointment_id,patient_id,provider_id,date,status\n")
         try iw.text("patient_id,panel,confirmation_date\n")
@@ -258,7 +264,7 @@ private struct Generator {
             default: break
             }
             var mrp = rng.below(panels)
-            var phn = SamplePHN.withCheckDigit(body: (i &* 73_939_133 &+ phnOffset) % 100_000_000)
+            var phn = SampleData.phn(body: (i &* 73_939_133 &+ phnOffset) % 100_000_000)
             var dob = Int32(Int(dobFirst) + rng.below(Int(dobLast - dobFirst) + 1))
             var dobText: String?
             let g = rng.below(100)

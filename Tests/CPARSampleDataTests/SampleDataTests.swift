@@ -1,5 +1,6 @@
 import CPARCore
 import CPAREMR
+import CPARSampleData
 import CPARTestSupport
 import Foundation
 import Testing
@@ -198,3 +199,6 @@ func phnCheckDigitOK(_ phn: String) -> Bool {
     }
     return (10 - sum % 10) % 10 == d[4]
 }
+
+/// The extract date the sample data is built for (visits end on 2026-10-31).
+private let asOfDefault = CivilDate(year: 2026, month: 10, day: 31)!
