@@ -6,10 +6,15 @@ import CPARService
 /// What a command runs against: the parsed arguments, the configuration and the state store, loaded on first use.
 final class Context {
     let args: Arguments
+    /// The command as typed (`bulk assign`): recorded in the membership audit trail.
+    let command: String
     private var loadedConfig: Config?
     private var openedStore: StateStore?
 
-    init(args: Arguments) { self.args = args }
+    init(args: Arguments, command: String = "cparctl") {
+        self.args = args
+        self.command = command
+    }
 
     var configPath: String { ConfigLoader.path(explicit: try? args.value("config")) }
 
@@ -26,6 +31,7 @@ final class Context {
         try FileManager.default.createDirectory(atPath: c.stateDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
         let s = try StateStore(path: c.databasePath)
+        try s.setAuditActor(AuditActor(user: Self.invokingUser, command: command))
         openedStore = s
         return s
     }
@@ -47,6 +53,13 @@ final class Context {
     func today() throws -> CivilDate {
         let calendar = try SendCalendar(config: config())
         return calendar.civilDate(of: Date())
+    }
+
+    /// The person running cparctl, for the audit trail (§14): `SUDO_USER` when set, else the real uid's account.
+    static var invokingUser: String {
+        let uid = getuid()
+        let login = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        return AuditActor.invokingUser(environment: ProcessInfo.processInfo.environment, uid: uid, loginName: login)
     }
 
     func out(_ text: String) { print(text) }

@@ -61,6 +61,20 @@ public enum CtlMain {
                 spec: OptionSpec(values: ["recipient"], flags: ["json"]), run: InboxCommand.run),
         Command(path: ["schedule"], synopsis: "schedule [--json]", spec: OptionSpec(flags: ["json"]),
                 run: ScheduleCommand.run),
+        // §14: CPAR reports, worklist, hygiene, audit (see CPARReportCommand, WorklistCommands, HygieneCommand,
+        // AuditCommand).
+        Command(path: ["cpar-report", "import"],
+                synopsis: "cpar-report import --kind conflict|mismatch --csv FILE [--date YYYY-MM-DD] [--map FIELD=HEADER …]",
+                spec: OptionSpec(values: ["kind", "csv", "date", "map"]), run: CPARReportCommand.importReport),
+        Command(path: ["worklist"], synopsis: "worklist [--panel P] [--all] [--json]",
+                spec: OptionSpec(values: ["panel"], flags: ["all", "json"]), run: WorklistCommands.list),
+        Command(path: ["worklist", "resolve"],
+                synopsis: "worklist resolve ID --outcome kept|removed|corrected|other [--note TEXT]",
+                spec: OptionSpec(values: ["outcome", "note"], positionals: 1...1), run: WorklistCommands.resolve),
+        Command(path: ["hygiene"], synopsis: "hygiene [--panel P] [--as-of DATE] [--json]",
+                spec: OptionSpec(values: ["panel", "as-of"], flags: ["json"]), run: HygieneCommand.run),
+        Command(path: ["audit"], synopsis: "audit [--panel P] [--patient ID] [--since DATE] [--json]",
+                spec: OptionSpec(values: ["panel", "patient", "since"], flags: ["json"]), run: AuditCommand.run),
     ]
 
     public static var usage: String {
@@ -95,7 +109,7 @@ public enum CtlMain {
         }
         do {
             let args = try Arguments(arguments.dropFirst(command.path.count), spec: command.spec)
-            return try command.run(Context(args: args)).rawValue
+            return try command.run(Context(args: args, command: command.path.joined(separator: " "))).rawValue
         } catch let e as UsageError {
             report("\(e)\nusage: cparctl \(command.synopsis)")
             return ExitStatus.usage.rawValue

@@ -4,6 +4,8 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     case null
     case bool(Bool)
     case int(Int)
+    /// A fraction such as a rate, written with at most 4 decimals (`0.8125`, `1`, `0`).
+    case fraction(Double)
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
@@ -34,6 +36,14 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let n): out += String(n)
+        case .fraction(let x):
+            let scaled = Int((x * 10_000).rounded())
+            var text = String(abs(scaled) / 10_000)
+            var decimals = String(abs(scaled) % 10_000)
+            decimals = String(repeating: "0", count: 4 - decimals.count) + decimals
+            while decimals.last == "0" { decimals.removeLast() }
+            if !decimals.isEmpty { text += "." + decimals }
+            out += (scaled < 0 ? "-" : "") + text
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }

@@ -52,6 +52,10 @@ public struct Config: Equatable, Sendable {
     public var payloadRetention: Int = 90 * 86400
     public var metricsTextfile: String?
 
+    /// Panel hygiene (§14): a confirmation older than this is stale; a last visit older than this is "not seen".
+    public var hygieneConfirmationMaxAge: AgeLimit = .defaultLimit
+    public var hygieneVisitMaxAge: AgeLimit = .defaultLimit
+
     public init() {}
 
     public var databasePath: String { stateDir + "/cpard.sqlite" }

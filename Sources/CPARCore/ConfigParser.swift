@@ -119,6 +119,11 @@ public enum ConfigParser {
             case "shutdown_timeout": config.shutdownTimeout = try positiveDuration()
             case "metrics.textfile": config.metricsTextfile = optionalPath()
             case "state.payload_retention": config.payloadRetention = try positiveDuration()
+            case "hygiene.confirmation_max_age", "hygiene.visit_max_age":
+                guard let age = AgeLimit(config: value) else {
+                    throw fail("expected an age such as 3y (calendar years) or 1095d, from 1 day to 100 years")
+                }
+                if key == "hygiene.visit_max_age" { config.hygieneVisitMaxAge = age } else { config.hygieneConfirmationMaxAge = age }
             default:
                 throw ConfigError(file: file, line: lineNumber, message: "unknown key '\(key)'")
             }

@@ -1,4 +1,4 @@
-/// Parses config durations: whole seconds, or a number with `s`, `m`, `h` or `d`.
+/// Parses config durations: whole seconds, or a number with `s`, `m`, `h`, `d` or `y` (365 days).
 public enum ConfigDuration {
     public static func seconds(_ text: String) -> Int? {
         guard let last = text.last else { return nil }
@@ -9,6 +9,7 @@ public enum ConfigDuration {
         case "m": unit = 60; digits = digits.dropLast()
         case "h": unit = 3600; digits = digits.dropLast()
         case "d": unit = 86400; digits = digits.dropLast()
+        case "y": unit = 365 * 86400; digits = digits.dropLast()
         default: unit = 1
         }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),

@@ -16,6 +16,8 @@ import Foundation
 /// - `panel-import.csv` — `patient_id,panel,confirmation_date` for `cparctl bulk import`: each patient on the panel
 ///   of its MRP, confirmed on or after its last appointment.
 /// - `setup-panels.sh` — `cparctl "$@" site set …`, one `panel add` per panel, then `bulk import`.
+/// - `cpar-conflict-report.csv`, `cpar-mismatch-report.csv` — CPAR portal reports for those panels, with known
+///   answers (`SampleReports`, `SampleDataSummary.reportAnswers`).
 ///
 /// Planted invalid patients (`PlantedKind`), by position: patient index i (0-based) has kind
 /// `plantedKind(ofPatientAt: i)`, i.e. one of each kind in every block of 200 patients (so all of them from
@@ -137,6 +139,7 @@ private struct Generator {
     var providerIDs: [String] = []
     var panelNumbers: [String] = []
     var phnOffset: Int
+    var reportPicks: [Int: SampleReports.Pick] = [:]
 
     init(dir: String, patients: Int, panels: Int, seed: UInt64, perPatient: Int) {
         self.dir = dir
@@ -151,9 +154,12 @@ private struct Generator {
         let providers = try writeProviders()
         let script = try writeSetupScript(providerNames: providers.names)
         let (patientFile, visitFile, importFile, planted) = try writePatients()
+        let reports = try SampleReports.write(dir: dir, picks: reportPicks, patients: patients, phnOffset: phnOffset,
+                                              panelNumbers: panelNumbers)
         return SampleDataSummary(directory: dir, providers: providers.file, patients: patientFile,
                                  appointments: visitFile, panelImport: importFile, setupScript: script,
-                                 panels: panels, planted: planted)
+                                 panels: panels, planted: planted, conflictReport: reports.conflict,
+                                 mismatchReport: reports.mismatch, reportAnswers: reports.answers)
     }
 
     // MARK: providers.csv
@@ -401,6 +407,12 @@ private struct Generator {
                 try dates.write(visitLast - 20, to: iw)
                 try iw.byte(0x0A)
                 importRows += 1
+            }
+            if block == 0, SampleReports.slots.contains(slot) {
+                // Kept for the CPAR reports (written afterwards without drawing from `rng`).
+                reportPicks[slot] = SampleReports.Pick(
+                    patientID: id, phn: phn, family: family, given: given, dob: dobText == nil ? dob : nil,
+                    gender: gender, panel: mrp)
             }
             previousPHN = phn
             previousMRP = mrp

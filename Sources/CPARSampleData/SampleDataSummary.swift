@@ -16,8 +16,12 @@ public struct SampleDataSummary: Sendable, Equatable, CustomStringConvertible {
     public var panels: Int
     /// How many patients of each planted kind were written.
     public var planted: [SampleData.PlantedKind: Int]
+    /// The CPAR conflict and mismatch reports (SPEC §14) and what importing them must give.
+    public var conflictReport: File
+    public var mismatchReport: File
+    public var reportAnswers: SampleReports.Answers
 
-    public var files: [File] { [providers, patients, appointments, panelImport, setupScript] }
+    public var files: [File] { [providers, patients, appointments, panelImport, setupScript, conflictReport, mismatchReport] }
     /// Bytes of the three EMR files (what `extract` reads).
     public var emrBytes: Int { providers.bytes + patients.bytes + appointments.bytes }
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }

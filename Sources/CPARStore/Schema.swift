@@ -104,6 +104,71 @@ enum Schema {
         [
             "ALTER TABLE submissions ADD COLUMN first_attempt INTEGER",
         ],
+        // 3: SPEC §14: the membership audit trail (append-only), CPAR report imports and the worklist.
+        [
+            // Panels by label as well as id: the trail outlives a deleted panel. Rows are written by the
+            // connection's audit triggers (StateStore+Audit.swift) in the transaction of the change.
+            """
+            CREATE TABLE membership_audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                user TEXT NOT NULL,
+                command TEXT NOT NULL,
+                patient_id TEXT NOT NULL,
+                panel_before_id INTEGER,
+                panel_before TEXT,
+                panel_after_id INTEGER,
+                panel_after TEXT,
+                confirmation_before TEXT,
+                confirmation_after TEXT
+            )
+            """,
+            "CREATE INDEX membership_audit_patient ON membership_audit (patient_id)",
+            """
+            CREATE TRIGGER membership_audit_no_update BEFORE UPDATE ON membership_audit
+            BEGIN SELECT RAISE(ABORT, 'the membership audit trail is append-only'); END
+            """,
+            """
+            CREATE TRIGGER membership_audit_no_delete BEFORE DELETE ON membership_audit
+            BEGIN SELECT RAISE(ABORT, 'the membership audit trail is append-only'); END
+            """,
+            // One row per import: kind, report date and counts; never the file's contents.
+            """
+            CREATE TABLE cpar_report_imports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('conflict', 'mismatch')),
+                report_date TEXT NOT NULL CHECK (length(report_date) = 10),
+                imported INTEGER NOT NULL,
+                user TEXT NOT NULL,
+                rows INTEGER NOT NULL,
+                matched INTEGER NOT NULL,
+                unmatched INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE worklist_items (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('conflict', 'mismatch')),
+                patient_id TEXT NOT NULL,
+                panel_id INTEGER,
+                panel_label TEXT,
+                codes TEXT NOT NULL,
+                other_panel TEXT,
+                other_provider TEXT,
+                report_date TEXT NOT NULL CHECK (length(report_date) = 10),
+                last_report_date TEXT NOT NULL CHECK (length(last_report_date) = 10),
+                last_import_id INTEGER NOT NULL REFERENCES cpar_report_imports (id),
+                opened TEXT NOT NULL CHECK (length(opened) = 10),
+                outcome TEXT CHECK (outcome IS NULL
+                    OR outcome IN ('kept', 'removed', 'corrected', 'other', 'cleared')),
+                closed TEXT CHECK (closed IS NULL OR length(closed) = 10),
+                closed_by TEXT,
+                note TEXT
+            )
+            """,
+            "CREATE INDEX worklist_items_open ON worklist_items (kind, patient_id) WHERE outcome IS NULL",
+            "CREATE INDEX worklist_items_patient ON worklist_items (patient_id)",
+        ],
     ]
 
     /// The schema version this build writes.

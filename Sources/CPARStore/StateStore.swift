@@ -31,6 +31,7 @@ public final class StateStore: @unchecked Sendable {
         // After a checkpoint, truncate a WAL that a bulk assign grew beyond 64 MiB.
         try db.execute("PRAGMA journal_size_limit = 67108864", "set WAL size limit")
         try Schema.migrate(db)
+        try installAuditTriggers()
     }
 
     /// The schema version this build writes (`PRAGMA user_version` after opening).
