@@ -1,5 +1,6 @@
 /// A maximum age for panel hygiene (`hygiene.confirmation_max_age`, `hygiene.visit_max_age`, SPEC §14): whole
-/// calendar years (`3y`) or days (`1095`, `1095d`; the config's other duration forms count in whole days).
+/// calendar years (`3y`) or days (`1095` or `1095d`; the config's other duration forms, such as `26280h`, count
+/// in whole days).
 public enum AgeLimit: Equatable, Sendable, CustomStringConvertible {
     case years(Int)
     case days(Int)
@@ -8,8 +9,14 @@ public enum AgeLimit: Equatable, Sendable, CustomStringConvertible {
     /// The longest limit accepted: 100 years.
     public static let maxDays = 36525
 
-    /// `Ny` (calendar years), or a config duration (`1095d`, `1095`, …) of at least one day, up to 100 years.
+    /// `Ny` (calendar years), a bare number of days, or a config duration (`1095d`, `26280h`) of at least one day,
+    /// up to 100 years.
     public init?(config text: String) {
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            guard text.count <= 6, let n = Int(text), (1...Self.maxDays).contains(n) else { return nil }
+            self = .days(n)
+            return
+        }
         if text.hasSuffix("y") {
             let digits = text.dropLast()
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits),

@@ -34,6 +34,7 @@ public enum SampleReports {
         public var conflictUnmatchedLines: [Int] = []
         public var mismatchUnmatchedLines: [Int] = []
         /// Every PHN, name and birth date text the reports hold (privacy tests search outputs for them).
+        /// (Names as the reports write them: upper case.)
         public var reportValues: [String] = []
     }
 
@@ -80,7 +81,7 @@ public enum SampleReports {
                              p.gender.uppercased(), String(8_100_000_000 + 4242 * (k + 1)), "PRV-\(20417 + k)"])
             line += 1
             answers.conflicts.append(p.patientID)
-            note(phn, dashed, p.family, p.given, dobText)
+            note(phn, dashed, p.family.uppercased(), p.given.uppercased(), dobText)
         }
         let nobody = unusedPHN(0)
         conflict += csv([panelNumbers[0], nobody, "NOBODY", "NEMO", "01-Jan-1970", "F", "8100099999", "PRV-99999"])
@@ -109,14 +110,14 @@ public enum SampleReports {
             mismatch += csv([panelNumbers[p.panel], phn, family, given, dobText, gender])
             line += 1
             answers.mismatches[p.patientID] = codes
-            note(phn, family, given, dobText, p.family, p.given)
+            note(phn, family, given, dobText)
         }
         let nobody2 = unusedPHN(2)
         mismatch += csv([panelNumbers[0], nobody2, "NOBODY", "NEMO", "1970/01/01", "F"])
         answers.mismatchUnmatchedLines = [line + 1]
         note(nobody2)
 
-        let conflictFile = try writeFile(dir + "/cpar-conflict-report.csv", conflict, rows: line == 0 ? 0 : answers.conflicts.count + 1)
+        let conflictFile = try writeFile(dir + "/cpar-conflict-report.csv", conflict, rows: answers.conflicts.count + 1)
         let mismatchFile = try writeFile(dir + "/cpar-mismatch-report.csv", mismatch, rows: answers.mismatches.count + 1)
         return (conflictFile, mismatchFile, answers)
     }
