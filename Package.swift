@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport", "CPARSampleData"]),
-        .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
+        .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport", "CPARSampleData", "CPARStore"]),
     ]
 )
