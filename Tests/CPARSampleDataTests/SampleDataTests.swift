@@ -7,7 +7,8 @@ import Testing
 
 @Suite("Sample data")
 struct SampleDataTests {
-    static let files = ["providers.csv", "patients.csv", "appointments.csv", "panel-import.csv", "setup-panels.sh"]
+    static let files = ["providers.csv", "patients.csv", "appointments.csv", "panel-import.csv", "setup-panels.sh",
+                        "cpar-conflict-report.csv", "cpar-mismatch-report.csv"]
 
     func contents(_ dir: TempDirectory) throws -> [Data] {
         try Self.files.map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/" + $0)) }
@@ -92,6 +93,40 @@ struct SampleDataTests {
         #expect(calls.dropFirst().prefix(4).allSatisfy { $0.contains("[panel][add]") })
         #expect(calls[5] == "[--config][/etc/cpard/x.conf][bulk][import][--csv][\(dir.path)/panel-import.csv]")
         #expect(SampleData.panelNumber(ofPanelAt: 199).count == 10)
+    }
+
+    /// The CPAR reports (§14): the headers and date formats they use, and answers that agree with the EMR files.
+    @Test func cparReportsHaveKnownAnswers() throws {
+        let dir = try TempDirectory()
+        let summary = try SampleData.generate(outDir: dir.path, patients: 250, panels: 3, seed: 9)
+        let answers = summary.reportAnswers
+        let conflict = try CSVReader(path: summary.conflictReport.path)
+        #expect(conflict.header == ["Panel Number", "PHN", "Last Name", "First Name", "Date of Birth", "Gender",
+                                    "Conflicting Panel", "Conflicting Provider"])
+        let mismatch = try CSVReader(path: summary.mismatchReport.path)
+        #expect(mismatch.header == ["Panel ID", "ULI", "Surname", "Given_Name", "DOB", "Sex"])
+        let emr = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
+        var conflictRows: [[String]] = [], mismatchRows: [[String]] = []
+        try conflict.forEachRecord { conflictRows.append($0.strings()) }
+        try mismatch.forEachRecord { mismatchRows.append($0.strings()) }
+        #expect(conflictRows.count == 4 && mismatchRows.count == 8)
+        #expect(summary.conflictReport.rows == 4 && summary.mismatchReport.rows == 8)
+        // Conflict rows name their patients by PHN (with a dash), in DD-Mon-YYYY dates; the last row names nobody.
+        for (row, id) in zip(conflictRows, answers.conflicts) {
+            let p = try #require(emr.patient(id))
+            #expect(PHN.normalize(row[1]) == PHN.normalize(p.phn) && row[1].contains("-"))
+            #expect(CivilDate(reportText: row[4]) == p.dob && row[4].count == 11)
+        }
+        let phns = Set(emr.patients.map { PHN.normalize($0.phn) })
+        #expect(!phns.contains(PHN.normalize(conflictRows[3][1])) && answers.conflictUnmatchedLines == [5])
+        #expect(!phns.contains(mismatchRows[7][1]) && answers.mismatchUnmatchedLines == [9])
+        #expect(!phns.contains(mismatchRows[4][1]), "the MISMATCH_PHN row carries another ULI")
+        #expect(mismatchRows.allSatisfy { $0[4].contains("/") && CivilDate(reportText: $0[4]) != nil })
+        #expect(Set(answers.mismatches.values.flatMap { $0 }) == Set(WorklistCode.allCases).subtracting([.conflict]))
+        // Too few patients for the picks: only the rows that match nobody.
+        let small = try SampleData.generate(outDir: dir.path + "/small", patients: 3, panels: 1, seed: 9)
+        #expect(small.reportAnswers.conflicts.isEmpty && small.reportAnswers.mismatches.isEmpty)
+        #expect(small.conflictReport.rows == 1 && small.mismatchReport.rows == 1)
     }
 
     /// Every planted kind shows up as described, and every ordinary patient is valid.
