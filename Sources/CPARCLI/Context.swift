@@ -31,7 +31,9 @@ final class Context {
         try FileManager.default.createDirectory(atPath: c.stateDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
         let s = try StateStore(path: c.databasePath)
-        try s.setAuditActor(AuditActor(user: Self.invokingUser, command: command))
+        // One time for the command's rows (also spares SQLite a clock read per row on bulk changes).
+        try s.setAuditActor(AuditActor(user: Self.invokingUser, command: command,
+                                       time: Int64(Date().timeIntervalSince1970)))
         openedStore = s
         return s
     }
