@@ -86,15 +86,3 @@ public final class Logger: @unchecked Sendable {
         ISO8601.format(Int64(Date().timeIntervalSince1970))
     }
 }
-
-/// ISO 8601 UTC timestamps (`2026-11-21T19:30:00Z`) from Unix seconds.
-public enum ISO8601 {
-    public static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let rest = Int(seconds - days * 86400)
-        let date = CivilDate(daysSinceEpoch: Int32(days))
-        return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
-    }
-
-    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-}

@@ -99,7 +99,7 @@ import Testing
             _ = try MaildirDelivery(root: blocker).deliver(recipient: "ops", uniqueName: "n", message: [])
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix("maildir: create directory \(blocker)"))
+            #expect(error.description.hasPrefix("maildir: mkdir \(blocker)"))
         }
     }
 }
