@@ -7,7 +7,7 @@
 ///   dropped whole, never repaired.
 /// - `scrubQuoting`: a refusal that may quote a spool file: as `scrub`, with `freeText`'s digit rule.
 /// - `freeText`: `reason` and `requested_by` (spool files, `cparctl submit`): only letters, digits, spaces and
-///   `. , ; : ! ? ' ( ) / & + # @ _ -` are kept, every digit run of 6 or more (PHNs, birth dates, card numbers) is
+///   `. , ; : ! ? ' ( ) [ ] / & + # @ _ -` are kept, every digit run of 6 or more (PHNs, birth dates, card numbers) is
 ///   redacted, 200 characters at most. Whether a word is a patient's name cannot be known; a name typed into a
 ///   reason is the writer's choice, and these fields are documented as not for patient data.
 public enum Redaction {
@@ -131,7 +131,7 @@ public enum Redaction {
         (c.value >= 0x41 && c.value <= 0x5A) || isDigit(c) || c == "_" || c == "." || c == "-"
     }
 
-    private static let freeTextPunctuation = Set(".,;:!?'()/&+#@_-".unicodeScalars)
+    private static let freeTextPunctuation = Set(".,;:!?'()[]/&+#@_-".unicodeScalars)
 
     /// Letters of any script, digits, a space, and a little punctuation: no quotes, `=`, `<`, `>`, backslashes or
     /// control or format characters that could forge a log field, a header or a terminal escape.
