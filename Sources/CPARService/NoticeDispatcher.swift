@@ -15,7 +15,7 @@ public final class NoticeDispatcher {
     let clock: @Sendable () -> Int64
 
     public init(config: Config, store: StateStore, log: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+                clock: @escaping @Sendable () -> Int64 = ServiceClock.now) throws {
         self.config = config
         self.store = store
         self.log = log

@@ -29,7 +29,7 @@ public final class SubmissionEngine {
     public var onProgress: () -> Void = {}
 
     public init(config: Config, store: StateStore, transport: RegistryTransport, log: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                clock: @escaping @Sendable () -> Int64 = ServiceClock.now,
                 random: any RandomNumberGenerator = SystemRandomNumberGenerator()) throws {
         let calendar = try SendCalendar(config: config)
         let random = RandomSource(random)
