@@ -53,7 +53,7 @@ public enum SubmissionLifecycle {
             guard !trackingID.isEmpty else { throw invalid("the receipt has no tracking ID") }
             next.status = .pending
             next.trackingID = trackingID
-            next.nextAttempt = now + Int64(pollInterval)
+            next.nextAttempt = now.addingSaturated(seconds: pollInterval)
             next.error = nil
 
         case (.queued, .acknowledged(let ack)), (.pending, .acknowledged(let ack)):
@@ -76,7 +76,7 @@ public enum SubmissionLifecycle {
                     fail(&next, now: now, error: "no acknowledgement after \(ConfigDuration.describe(Int(now - since)))")
                 } else {
                     next.status = .pending
-                    next.nextAttempt = now + Int64(pollInterval)
+                    next.nextAttempt = now.addingSaturated(seconds: pollInterval)
                     next.error = nil
                 }
             }
@@ -90,7 +90,7 @@ public enum SubmissionLifecycle {
                 fail(&next, now: now, error: "gave up after \(attempts) over \(span): " + message)
             } else {
                 let delay = policy.delay(afterAttempt: max(1, s.attempts), retryAfter: retryAfter, random: &random)
-                next.nextAttempt = now + Int64(delay)
+                next.nextAttempt = now.addingSaturated(seconds: delay)
                 next.error = Redaction.scrub(message)
             }
 
