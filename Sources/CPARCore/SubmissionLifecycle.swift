@@ -142,7 +142,7 @@ public enum SubmissionLifecycle {
             try checkOwner(trackingID)
             next.status = .pending
             next.trackingID = trackingID
-            next.nextAttempt = now + Int64(pollInterval)
+            next.nextAttempt = now.addingSaturated(seconds: pollInterval)
             next.error = nil
 
         case (.queued, .acknowledged(let ack)), (.pending, .acknowledged(let ack)):
@@ -166,7 +166,7 @@ public enum SubmissionLifecycle {
                     fail(&next, now: now, error: "no acknowledgement after \(ConfigDuration.describe(Int(now - since)))")
                 } else {
                     next.status = .pending
-                    next.nextAttempt = now + Int64(pollInterval)
+                    next.nextAttempt = now.addingSaturated(seconds: pollInterval)
                     next.error = nil
                 }
             }
@@ -180,7 +180,7 @@ public enum SubmissionLifecycle {
                 fail(&next, now: now, error: "gave up after \(attempts) over \(span): " + message)
             } else {
                 let delay = policy.delay(afterAttempt: max(1, s.attempts), retryAfter: retryAfter, random: &random)
-                next.nextAttempt = now + Int64(delay)
+                next.nextAttempt = now.addingSaturated(seconds: delay)
                 next.error = Redaction.scrub(message)
             }
 

@@ -93,7 +93,7 @@ public final class NoticeDispatcher {
             } else {
                 left += 1
                 n.lastError = errors.joined(separator: "; ")
-                n.nextAttempt = now + Int64(config.notifyRetryInterval)
+                n.nextAttempt = now.addingSaturated(seconds: config.notifyRetryInterval)
                 log.warning("notice.retry", ["notice": n.id, "submission": n.submissionID, "error": n.lastError,
                                              "next_attempt": ISO8601.format(n.nextAttempt)])
             }

@@ -88,7 +88,7 @@ def parse_faults(path: str, raw: bytes) -> dict:
         if key in ("mode", "errors") or key in STRING_FAULTS:
             continue
         value = faults[key]
-        if key == "retry_after" and value is None:
+        if key == "retry_after" and (value is None or isinstance(value, str)):
             continue
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not numeric or value < 0 or (key != "slow_seconds" and not isinstance(value, int)):
