@@ -7,5 +7,8 @@ import Foundation
 public enum ServiceClock {
     static let offset: Int64 = ProcessInfo.processInfo.environment["CPARD_CLOCK_OFFSET"].flatMap { Int64($0) } ?? 0
 
-    @Sendable public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) + offset }
+    @Sendable public static func now() -> Int64 {
+        let (shifted, overflow) = Int64(Date().timeIntervalSince1970).addingReportingOverflow(offset)
+        return overflow ? (offset > 0 ? .max : .min) : shifted
+    }
 }

@@ -79,7 +79,7 @@ struct HostileRegistryTests {
 
     @Test func anOversizeRetryAfterIsIgnoredAndTheBackoffUsed() throws {
         let junk = String(repeating: "9", count: 10_000)
-        let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 1, "retry_after_text": junk],
+        let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 1, "retry_after": junk],
                                  extra: "retry.min_backoff = 1m\nretry.max_backoff = 1h\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")

@@ -41,10 +41,10 @@ FAULT_DEFAULTS = {
     "fail_status": 503, "fail_count": 0, "retry_after": None, "slow_seconds": 0,
     "drop_count": 0, "garbage_count": 0, "huge_count": 0,
     "poll_fail_status": 503, "poll_fail_count": 0,
-    "tracking_id": None, "retry_after_text": None, "pad_header_bytes": 0,
+    "tracking_id": None, "pad_header_bytes": 0,
 }
 # faults whose value is a string (or null) rather than a number
-STRING_FAULTS = ("tracking_id", "retry_after_text")
+STRING_FAULTS = ("tracking_id",)
 
 VERBOSE = False
 
@@ -390,8 +390,6 @@ class Handler(BaseHTTPRequestHandler):
             return Reply(None, outcome="fault:drop")
         if fault == "fail":
             headers = {} if faults["retry_after"] is None else {"Retry-After": str(faults["retry_after"])}
-            if faults["retry_after_text"] is not None:
-                headers["Retry-After"] = faults["retry_after_text"]
             return Reply(faults["fail_status"], b"simulated failure\n", "text/plain; charset=utf-8",
                          headers, outcome="fault:status")
         if fault == "garbage":
