@@ -89,6 +89,27 @@ struct LifecycleTests {
         for secret in ["123456782", "223456783", "Zed-Family", "Alpha", "1970-01-02"] { #expect(!text.contains(secret)) }
     }
 
+    @Test func inboxListsTheStoresNoticesWhereverAMailReaderMovedThem() throws {
+        let (h, sim) = try setUp(faults: ["mode": "reject_sync", "errors": [["code": "E42", "message": "x"]]])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        let first = try #require(try h.inbox().first)
+        let path = try #require(first["path"] as? String)
+        #expect(path.contains("/new/"))
+        #expect(first["subject"] as? String == "CPAR submission failed: panel 1001 (\(try h.history().first?["period"] as? String ?? "?"))")
+        #expect(first["date"] is String)
+        // A mail reader marks it seen: new/<name> → cur/<name>:2,S.
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let seen = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("cur/\(name):2,S").path
+        try FileManager.default.moveItem(atPath: path, toPath: seen)
+        #expect(try h.inbox().first?["path"] as? String == seen)
+        #expect(try h.ctl("inbox", "--json", "--recipient", "OPS@clinic.example").stdout.contains(seen))
+        #expect(try h.ctl("inbox", "--recipient", "someone@else.example").stdout.contains("no messages"))
+        #expect(try h.ctl("inbox").stdout.contains("CPAR submission failed: panel 1001"))
+    }
+
     @Test func retryableFailuresBackOffAndKeepTheIdempotencyKey() throws {
         // A 1-hour backoff: a second pass at once is an hour early whatever the machine's speed; the later passes
         // run on a clock moved forward (CPARD_CLOCK_OFFSET), not after a sleep.
