@@ -2,18 +2,6 @@ import Foundation
 import CPARCore
 import CPARStore
 
-/// A concrete generator wrapping any other, so the engine can take a seeded one in tests.
-public struct AnyRandom: RandomNumberGenerator {
-    var base: any RandomNumberGenerator
-    public mutating func next() -> UInt64 { base.next() }
-}
-
-/// The engine's one source of randomness (submission ids, retry jitter), shared by its parts.
-final class RandomSource {
-    var generator: AnyRandom
-    init(_ base: any RandomNumberGenerator) { generator = AnyRandom(base: base) }
-}
-
 /// Records submission transitions: `SubmissionLifecycle` decides the next state, this stores it in one transaction
 /// — with the failure notice when it turns Failed — and logs it. Every part of the engine changes a submission's
 /// state only through here.
