@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CPARSystem"),
 
         // Shared libcurl plumbing for the adapters that speak through libcurl.
-        .target(name: "CPARCurl", dependencies: ["CCurl"]),
+        .target(name: "CPARCurl", dependencies: ["CCurl", "CPARSystem"]),
 
         // Adapters, one per job.
         .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem"]),

@@ -32,6 +32,10 @@ public enum ConfigParser {
             }
             seen[key] = lineNumber
             func fail(_ why: String) -> ConfigError { ConfigError(file: file, line: lineNumber, message: "\(key): \(why)") }
+            // No value has a use for control characters, and in a header, URL or path they would only do harm later.
+            if value.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                throw fail("control characters are not allowed")
+            }
             func path() throws -> String {
                 guard !value.isEmpty else { throw fail("a path is required") }
                 return resolve(value, base: base, credentials: credentialsDirectory)
@@ -100,7 +104,9 @@ public enum ConfigParser {
                 if !value.isEmpty, let problem = ServiceURL.problem(value, schemes: ["smtp", "smtps"]) { throw fail(problem) }
                 config.smtpURL = value.isEmpty ? nil : value
             case "notify.from":
-                guard value.contains("@") else { throw fail("expected an address") }
+                guard let address = mailAddress(value), address.contains("@") else {
+                    throw fail("expected an address such as cpard@clinic.example or \"cpard <cpard@clinic.example>\"")
+                }
                 config.smtpFrom = value
             case "notify.smtp_username": config.smtpUsername = value.isEmpty ? nil : value
             case "notify.smtp_password_file": config.smtpPasswordFile = optionalPath()
@@ -141,6 +147,19 @@ public enum ConfigParser {
             throw ConfigError(file: file, line: seen["registry.client_cert"] ?? seen["registry.client_key"],
                               message: "registry.client_cert and registry.client_key go together")
         }
+    }
+
+    /// The addr-spec of `Name <addr>` or a bare address, as the SMTP envelope will take it; nil when it would be
+    /// refused there (empty, or spaces, control characters or angle brackets in the address).
+    static func mailAddress(_ text: String) -> String? {
+        var address = Substring(text)
+        if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
+            address = address[address.index(after: open)..<close]
+        }
+        guard !address.isEmpty, !address.unicodeScalars.contains(where: {
+            $0.value <= 0x20 || $0.value == 0x7F || $0 == "<" || $0 == ">"
+        }) else { return nil }
+        return String(address)
     }
 
     /// `HH:MM` → minutes after midnight.

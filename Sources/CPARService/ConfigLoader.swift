@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// Reads `cpard.conf` from disk and the secrets it points to.
 public enum ConfigLoader {
@@ -30,9 +31,9 @@ public enum ConfigLoader {
 
     /// A key or secret file that others (not the owner, not the group) can read or write is refused.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
-        var st = stat()
-        guard stat(file, &st) == 0 else {
-            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
+        let st: stat
+        do { st = try Posix.stat(file) } catch {
+            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(error.reason)")
         }
         if st.st_mode & 0o007 != 0 {
             throw ConfigError(file: config, line: nil,

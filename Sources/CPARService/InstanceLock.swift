@@ -37,19 +37,21 @@ public final class InstanceLock {
         } catch {
             throw Unwritable(stateDir: stateDir, error: error)
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw Held(path: path)
+        do {
+            try Posix.call("flock", path: path) { flock(fd, LOCK_EX | LOCK_NB) }
+        } catch {
+            Posix.closeQuietly(fd)
+            if error.code == .wouldBlock { throw Held(path: path) }
+            throw error
         }
     }
 
-    deinit { close(fd) }
+    deinit { Posix.closeQuietly(fd) }
 
     /// True when some process holds the lock of `stateDir` (a cpard is running on it).
     public static func isHeld(stateDir: String) -> Bool {
-        let fd = open(stateDir + "/cpard.lock", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return flock(fd, LOCK_SH | LOCK_NB) != 0
+        guard let fd = try? Posix.open(stateDir + "/cpard.lock", O_RDONLY) else { return false }
+        defer { Posix.closeQuietly(fd) }
+        return (try? Posix.call("flock") { flock(fd, LOCK_SH | LOCK_NB) }) == nil
     }
 }

@@ -48,14 +48,13 @@ public final class SpoolIntake {
         for name in try listing(config.incomingDir) {
             guard name.hasSuffix(".request") else { continue }
             let from = config.incomingDir + "/" + name
-            var st = stat()
-            guard lstat(from, &st) == 0 else { continue }
+            guard let st = try? Posix.lstat(from) else { continue }   // gone already (taken by another scan)
             if (st.st_mode & S_IFMT) != S_IFREG {
                 reject(name, in: config.incomingDir, why: (st.st_mode & S_IFMT) == S_IFLNK ? "is a symbolic link" : "is not a regular file")
                 rejected += 1
                 continue
             }
-            guard rename(from, activeDir + "/" + name) == 0 else { continue }
+            guard (try? Posix.rename(from, activeDir + "/" + name)) != nil else { continue }
             count(process(name, in: activeDir), &taken, &rejected)
         }
         return (taken, rejected)
@@ -95,7 +94,7 @@ public final class SpoolIntake {
                 }
             }
             CrashPoint.hit("spool-committed")
-            unlink(path)
+            Posix.unlinkQuietly(path)
             log.info("spool.taken", ["file": name, "panels": panels.count])
             return true
         } catch let e as SpoolRequest.Invalid {

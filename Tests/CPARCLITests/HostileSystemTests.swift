@@ -199,4 +199,31 @@ struct HostileSystemTests {
         #expect(daemon.log.contains("state directory \(disk.path) is on a read-only file system"), "\(daemon.log)")
         #expect(!daemon.log.lowercased().contains("permission"), "\(daemon.log)")
     }
+
+    @Test func readOnlyCommandsWorkForAUserWhoCannotWriteTheStateDirectory() throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        try h.writeBasicEMR()
+        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
+        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123456", "--practitioner", "DR1")
+        try h.ctl("patient", "assign", "P1", "--panel", "1001")
+        // Everything belongs to nobody, and the state directory is 0555: nobody may read it but not write it.
+        let chown = try Subprocess.run("/bin/chown", ["-R", "65534:65534", h.dir.path])
+        #expect(chown.status == 0, "\(chown.all)")
+        #expect(chmod(h.dir.appendingPathComponent("state").path, 0o555) == 0)
+        func asNobody(_ tool: String, _ args: [String]) throws -> Harness.Output {
+            try h.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                           Harness.binDir.appendingPathComponent(tool).path] + args + ["--config", h.config])
+        }
+        for args in [["status"], ["history"], ["panel", "list"], ["validate"], ["validate", "--json"],
+                     ["export", "--panel", "1001", "--csv", h.dir.appendingPathComponent("out.csv").path]] {
+            let r = try asNobody("cparctl", args)
+            #expect(r.status == 0, "\(args): \(r.all)")
+        }
+        let write = try asNobody("cparctl", ["patient", "assign", "P2", "--panel", "1001"])
+        #expect(write.status != 0 && write.stderr.contains("readonly database"), "\(write.all)")
+        let daemon = try asNobody("cpard", ["--once"])
+        #expect(daemon.status != 0 && daemon.stderr.contains("is not writable by this user"), "\(daemon.all)")
+        #expect(!daemon.stderr.contains("permission"), "\(daemon.all)")
+    }
 }

@@ -87,4 +87,18 @@ import Testing
         #expect(try outcome("notify.smtp_url = smtps://user@mail.example:465").get().smtpURL == "smtps://user@mail.example:465")
         #expect(try outcome("notify.smtp_url =").get().smtpURL == nil)
     }
+
+    @Test func controlCharactersAndUnusableAddressesAreRefused() throws {
+        for line in ["state.payload_retention = 5d\u{1}", "notify.smtp_username = ops\u{7F}", "emr.data_dir = /srv/\u{0}emr",
+                     "notify.from = Ops <ops@clinic.example", "notify.from = ops @clinic.example", "notify.from = <>",
+                     "notify.from = Ops <ops>"] {
+            switch outcome(line) {
+            case .success: Issue.record("accepted \(line.debugDescription)")
+            case .failure(let e): #expect(e.line == 5 || e.line == 1, "\(line.debugDescription): \(e)")
+            }
+        }
+        #expect(try outcome("notify.from = CPAR robot <cpard@clinic.example>").get().smtpFrom == "CPAR robot <cpard@clinic.example>")
+        #expect(try outcome("notify.from = cpard@clinic.example").get().smtpFrom == "cpard@clinic.example")
+        #expect(try outcome("log.level = info\t").get().logLevel == .info)
+    }
 }
