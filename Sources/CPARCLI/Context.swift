@@ -30,10 +30,13 @@ final class Context {
         let c = try config()
         try FileManager.default.createDirectory(atPath: c.stateDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
-        let s = try StateStore(path: c.databasePath)
-        // One time for the command's rows (also spares SQLite a clock read per row on bulk changes).
-        try s.setAuditActor(AuditActor(user: Self.invokingUser, command: command,
-                                       time: Int64(Date().timeIntervalSince1970)))
+        // A read-only state directory still serves the commands that only read (SPEC §15); writes then fail.
+        let s = try StateStore.openForReading(path: c.databasePath)
+        if !s.isReadOnly {
+            // One time for the command's rows (also spares SQLite a clock read per row on bulk changes).
+            try s.setAuditActor(AuditActor(user: Self.invokingUser, command: command,
+                                           time: Int64(Date().timeIntervalSince1970)))
+        }
         openedStore = s
         return s
     }
