@@ -216,7 +216,8 @@ struct HostileSystemTests {
                                            Harness.binDir.appendingPathComponent(tool).path] + args + ["--config", h.config])
         }
         for args in [["status"], ["history"], ["panel", "list"], ["validate"], ["validate", "--json"],
-                     ["export", "--panel", "1001", "--csv", h.dir.appendingPathComponent("out.csv").path]] {
+                     ["export", "--panel", "1001", "--csv", h.dir.appendingPathComponent("out.csv").path],
+                     ["worklist"], ["worklist", "--json"], ["hygiene"], ["audit"], ["audit", "--json"]] {
             let r = try asNobody("cparctl", args)
             #expect(r.status == 0, "\(args): \(r.all)")
         }
