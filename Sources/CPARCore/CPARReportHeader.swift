@@ -1,36 +1,5 @@
 /// Finding the columns of a CPAR portal report (SPEC §14): header names compared case-insensitively, ignoring
 /// spaces, underscores and punctuation, with the synonyms of §14, and `--map FIELD=HEADER` overrides.
-/// Why a report's header cannot be used. Messages name columns and fields, never a value from a data row.
-public enum CPARReportHeaderError: Error, Equatable, Sendable, CustomStringConvertible {
-    case missingPHN(file: String)
-    /// `columns` are 1-based positions: a header row may hold anything, so its names are not repeated.
-    case ambiguous(file: String, field: CPARReportField, columns: [Int])
-    case unknownField(String)
-    case fieldNotInKind(CPARReportField, CPARReportKind)
-    case mappedColumnMissing(file: String, field: CPARReportField, header: String)
-    case badMap(String)
-
-    public var description: String {
-        switch self {
-        case .missingPHN(let file):
-            return "\(file): no PHN column (looked for a header such as PHN, ULI, Personal Health Number or Health "
-                + "Number); name it with --map phn=HEADER"
-        case let .ambiguous(file, field, columns):
-            return "\(file): columns " + columns.map(String.init).joined(separator: " and ")
-                + " could both be \(field.rawValue); choose one with --map \(field.rawValue)=HEADER"
-        case .unknownField(let name):
-            return "--map: unknown field '\(name)' (fields: "
-                + CPARReportField.allCases.map(\.rawValue).joined(separator: ", ") + ")"
-        case let .fieldNotInKind(field, kind):
-            return "--map: a \(kind.rawValue) report has no field \(field.rawValue)"
-        case let .mappedColumnMissing(file, field, header):
-            return "\(file): --map \(field.rawValue)=\(header): the header row has no such column"
-        case .badMap(let text):
-            return "--map '\(text)': expected FIELD=HEADER"
-        }
-    }
-}
-
 public enum CPARReportHeader {
     /// Lower case, keeping only letters and digits: `Date_of-Birth` → `dateofbirth`.
     public static func normalize(_ name: String) -> String {
@@ -79,5 +48,36 @@ public enum CPARReportHeader {
         }
         guard result[.phn] != nil else { throw .missingPHN(file: file) }
         return result
+    }
+}
+
+/// Why a report's header cannot be used. Messages name columns and fields, never a value from a data row.
+public enum CPARReportHeaderError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missingPHN(file: String)
+    /// `columns` are 1-based positions: a header row may hold anything, so its names are not repeated.
+    case ambiguous(file: String, field: CPARReportField, columns: [Int])
+    case unknownField(String)
+    case fieldNotInKind(CPARReportField, CPARReportKind)
+    case mappedColumnMissing(file: String, field: CPARReportField, header: String)
+    case badMap(String)
+
+    public var description: String {
+        switch self {
+        case .missingPHN(let file):
+            return "\(file): no PHN column (looked for a header such as PHN, ULI, Personal Health Number or Health "
+                + "Number); name it with --map phn=HEADER"
+        case let .ambiguous(file, field, columns):
+            return "\(file): columns " + columns.map(String.init).joined(separator: " and ")
+                + " could both be \(field.rawValue); choose one with --map \(field.rawValue)=HEADER"
+        case .unknownField(let name):
+            return "--map: unknown field '\(name)' (fields: "
+                + CPARReportField.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+        case let .fieldNotInKind(field, kind):
+            return "--map: a \(kind.rawValue) report has no field \(field.rawValue)"
+        case let .mappedColumnMissing(file, field, header):
+            return "\(file): --map \(field.rawValue)=\(header): the header row has no such column"
+        case .badMap(let text):
+            return "--map '\(text)': expected FIELD=HEADER"
+        }
     }
 }
