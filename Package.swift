@@ -29,8 +29,10 @@ let package = Package(
         .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
         .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARCurl", "CCurl"]),
+        // The HTML panel report: pure rendering of a model (no I/O).
+        .target(name: "CPARReport", dependencies: ["CPARCore"]),
         .target(name: "CPARService", dependencies: [
-            "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
+            "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices", "CPARReport",
         ]),
         .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
 
@@ -50,5 +52,6 @@ let package = Package(
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
+        .testTarget(name: "CPARReportTests", dependencies: ["CPARReport"]),
     ]
 )
