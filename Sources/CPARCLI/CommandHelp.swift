@@ -2,7 +2,7 @@ import CPARCore
 
 /// `cparctl help [COMMAND|GROUP]`, `COMMAND --help`, a bare group, and "did you mean" for a misspelling. SPEC §13.
 enum CommandHelp {
-    static let configOption = Command.Option("--config PATH", "the configuration file (default /etc/cpard/cpard.conf)")
+    static let configOption = Command.Option("--config PATH", "the configuration file (default: $CPARD_CONFIG, else /etc/cpard/cpard.conf)")
 
     /// Every command with its one-line description, by group.
     static var overview: String {
