@@ -83,7 +83,7 @@ struct PanelReport: Sendable {
             let rows = counts.map { code, n in
                 ["    " + code.rawValue, String(n), ReasonText.meaning(code, asOf: asOf) + " — " + ReasonText.fix(code)]
             }
-            lines.append(Table.render(rows, rightAligned: [1], limits: [2: 84]))
+            lines.append(Table.render(rows, rightAligned: [1], width: 120))
         }
         if !excluded.isEmpty {
             lines.append("  Excluded patients:")
@@ -128,11 +128,11 @@ struct InputProblemSummary {
         var lines = ["Problems in the EMR export (\(total)), listed once for all panels:"]
         let rows = groups.map { g in
             ["  " + g.file, g.field.map { "field \($0)" } ?? "whole row", "\(g.count)×",
-             g.messages.joined(separator: "; "),
              "line" + (g.lines.count > 1 ? "s " : " ") + g.lines.map(String.init).joined(separator: ", ")
-                + (g.count > g.lines.count ? ", …" : "")]
+                + (g.count > g.lines.count ? ", …" : ""),
+             (g.messages.first ?? "") + (g.messages.count > 1 ? " (and others)" : "")]
         }
-        lines.append(Table.render(rows, rightAligned: [2], limits: [1: 24, 3: 48]))
+        lines.append(Table.render(rows, rightAligned: [2], limits: [1: 24], width: 120))
         if total > itemised {
             lines.append("  … and \(total - itemised) more not itemised (fix the ones above and run validate again)")
         }

@@ -94,6 +94,12 @@ enum SubmitCommands {
                           s?.status == .failed || s?.status == .queued ? s?.error ?? "" : ""])
         }
         ctx.out(Table.render(table, rightAligned: [4], limits: [0: 10, 1: 24], width: 120))
+        // The table's error column is brief; each Failed panel's error once more in full width, with what to do.
+        let failed = rows.filter { $0.1?.status == .failed }
+        if !failed.isEmpty {
+            ctx.out("Failed — fix the cause, then cparctl submit --panel P (cparctl validate --panel P shows patient problems):")
+            for (panel, s) in failed { ctx.out(Text.cut("  \(panel.label): \(s?.error ?? "no error recorded")", 120)) }
+        }
         ctx.out("Times are local (\(config.timezone)).")
         if rows.contains(where: { $0.1?.status == .queued || $0.1?.status == .pending }),
            !InstanceLock.isHeld(stateDir: config.stateDir) {

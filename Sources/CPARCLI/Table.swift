@@ -22,7 +22,7 @@ enum Table {
                 let pad = String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - cell.count))
                 if rightAligned.contains(i) { return pad + cell }
                 return i == row.count - 1 ? cell : cell + pad
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }.joined(separator: "\n")
     }
 }
@@ -38,5 +38,13 @@ enum Text {
         guard width < Int.max, line.count > width else { return line }
         guard width > 1 else { return String(line.prefix(width)) }
         return String(line.prefix(width - 1)) + "…"
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
     }
 }

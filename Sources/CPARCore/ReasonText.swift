@@ -50,9 +50,9 @@ public enum ReasonText {
         case .missingFamilyName: "enter the family name"
         case .missingGender: "record the gender (M, F or X)"
         case .noLastVisit: "book or record a visit"
-        case .lastVisitBeforeDOB: "correct the date of birth or the visit date"
+        case .lastVisitBeforeDOB: "correct the birth date or the visit date"
         case .noConfirmationDate: "confirm the patient (cparctl patient confirm ID)"
-        case .unknownPatient: "fix the ID, or take it off (cparctl patient remove ID)"
+        case .unknownPatient: "correct it, or cparctl patient remove ID"
         case .duplicatePHN: "merge the duplicate charts or correct the PHN"
         case .unreadableRecord: "fix the record in the EMR and export again"
         }
