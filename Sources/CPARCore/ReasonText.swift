@@ -31,7 +31,7 @@ public enum ReasonText {
         case .missingFamilyName: "the EMR has no family name"
         case .missingGender: "the EMR has no gender (empty or U)"
         case .noLastVisit: "no completed visit on or before \(asOf)"
-        case .lastVisitBeforeDOB: "the last visit is dated before the date of birth"
+        case .lastVisitBeforeDOB: "the last visit is before the date of birth"
         case .noConfirmationDate: "the membership has no confirmation date"
         case .unknownPatient: "the patient ID is not in patients.csv"
         case .duplicatePHN: "another paneled patient has the same PHN"
