@@ -28,13 +28,14 @@ enum SubmitCommands {
         let requestedBy = try ctx.args.value("requested-by") ?? (scheduled ? "timer" : "cparctl:\(NSUserName())")
         var accepted = 0
         let localView = try view(ctx)
+        let running = InstanceLock.isHeld(stateDir: config.stateDir)
         for panel in panels {
             switch try engine.request(panel: panel, trigger: scheduled ? .scheduled : .manual, period: period,
                                       requestedBy: requestedBy, reason: try ctx.args.value("reason")) {
             case .accepted(let s):
                 accepted += 1
                 let now = Int64(Date().timeIntervalSince1970)
-                let when = s.nextAttempt.map { $0 <= now ? "as soon as cpard runs" : "at " + localView.local($0) + " (" + config.timezone + ")" } ?? "now"
+                let when = s.nextAttempt.map { $0 <= now ? (running ? "now" : "as soon as cpard runs") : "at " + localView.local($0) + " (" + config.timezone + ")" } ?? "now"
                 ctx.out("panel \(panel.label): Queued for \(s.period), goes \(when) (submission \(s.id))")
             case .alreadyActive(let s):
                 ctx.out("panel \(panel.label): already \(s.status.rawValue) (submission \(s.id)); nothing to do")
@@ -44,7 +45,7 @@ enum SubmitCommands {
         }
         if panels.isEmpty { ctx.out("no CPAR-enabled panels") }
         if accepted > 0 {
-            if InstanceLock.isHeld(stateDir: config.stateDir) {
+            if running {
                 Daemon.nudge(stateDir: config.stateDir)
             } else {
                 ctx.err("note: cpard is not running on \(config.stateDir), so nothing is sent yet: the request is queued "
@@ -132,7 +133,7 @@ enum SubmitCommands {
             return .success
         }
         if subs.isEmpty { ctx.out("no submissions"); return .success }
-        let header = ["PANEL", "PERIOD", "TRIGGER", "REQUESTED BY", "CREATED", "DELIVERED", "PATIENTS", "TRIES", "STATUS"]
+        let header = ["PANEL", "PERIOD", "TRIGGER", "REQUESTED BY", "CREATED", "DELIVERED", "PATIENTS", "ATTEMPTS", "STATUS"]
         var table = [header]
         for s in subs {
             table.append([s.panelLabel, s.period.description, SubmissionView.trigger(s), s.requestedBy ?? "-",

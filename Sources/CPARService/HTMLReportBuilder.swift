@@ -38,6 +38,8 @@ public enum HTMLReportBuilder {
                                    patients: SubmissionView.patientsSent(s), attempts: s.attempts,
                                    status: s.status.rawValue, error: s.status == .submitted ? nil : s.error)
         }
+        m.openItems = try openItems(store: store, asOf: asOf)
+        m.hygiene = try hygiene(config: config, store: store, asOf: asOf)
         let source: ExtractSource
         do {
             source = try ExtractSource.load(config: config, store: store, asOf: asOf)
@@ -75,6 +77,14 @@ public enum HTMLReportBuilder {
         }
         return m
     }
+
+    /// §14 hook: the open worklist items (conflicts, demographic mismatches) for the report's "Open items"
+    /// section, which renders only when this returns some. Empty until the worklist store exists.
+    static func openItems(store: StateStore, asOf: CivilDate) throws -> [ReportModel.OpenItem] { [] }
+
+    /// §14 hook: each panel's hygiene figures (label and value, in display order) for the report's "Panel hygiene"
+    /// section, which renders only when this returns some. Empty until hygiene exists.
+    static func hygiene(config: Config, store: StateStore, asOf: CivilDate) throws -> [ReportModel.HygieneRow] { [] }
 
     /// Builds and writes the report to `path` (mode 0640, atomically).
     public static func write(config: Config, store: StateStore, asOf: CivilDate, to path: String) throws {
