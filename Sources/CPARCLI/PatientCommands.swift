@@ -74,8 +74,10 @@ enum PatientCommands {
         var reasons: [ReasonCode] = []
         var warnings: [ReasonCode] = []
         var duplicates: [String] = []
+        var panelProblems: [PanelProblem] = []
         if let panel {
             let extract = source.extract(panel, policy: config.validation)
+            panelProblems = extract.problems
             reasons = extract.excluded.first { $0.patientID == patientID }?.reasons ?? []
             warnings = extract.warnings.first { $0.patientID == patientID }?.reasons ?? []
             if reasons.contains(.duplicatePHN) {
@@ -107,7 +109,7 @@ enum PatientCommands {
         if panel == nil {
             field("CPAR", "not on a panel, so not sent")
         } else if reasons.isEmpty {
-            field("CPAR", "valid: sent with the panel" + (warnings.isEmpty ? "" : " (warning: "
+            field("CPAR", "valid" + (panelProblems.isEmpty ? ": sent with the panel" : "") + (warnings.isEmpty ? "" : " (warning: "
                 + warnings.map(ReasonText.words).joined(separator: "; ") + ")"))
         } else {
             field("CPAR", "excluded, not sent:")
@@ -117,11 +119,15 @@ enum PatientCommands {
                 lines.append("    \(code.rawValue): \(meaning) — \(ReasonText.fix(code))")
             }
         }
+        if !panelProblems.isEmpty {
+            lines.append("  but the panel cannot be sent until fixed:")
+            for p in panelProblems { lines.append("    \(p.rawValue): \(ReasonText.words(p))") }
+        }
         field("open items", activity.openItems.isEmpty ? "none" : "")
         for item in activity.openItems { lines.append("    " + item.text) }
         field("history", activity.history.isEmpty ? "no recorded changes" : "")
         for entry in activity.history { lines.append("    " + entry.text) }
-        ctx.out(lines.map { $0.hasSuffix(": ") ? String($0.dropLast()) : $0 }.joined(separator: "\n"))
+        ctx.out(lines.map(\.trimmingTrailingSpaces).joined(separator: "\n"))
         return .success
     }
 }
