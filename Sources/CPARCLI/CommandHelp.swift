@@ -19,7 +19,8 @@ enum CommandHelp {
     }
 
     static func list(_ commands: [Command]) -> [String] {
-        let width = (commands.map(\.name.count).max() ?? 0) + 2
+        // One column for every group, so the descriptions line up down the whole overview.
+        let width = (CommandTable.commands.map(\.name.count).max() ?? 0) + 2
         return commands.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary }
     }
 

@@ -150,7 +150,7 @@ enum CommandTable {
             Command(path: ["sample-data"], synopsis: "sample-data --out DIR [--patients N] [--panels P] [--seed S]",
                     summary: "Write a realistic synthetic EMR export (with every kind of invalid patient) for trying cpard",
                     options: [O("--out DIR", "where to write the CSV files"), O("--patients N", "how many patients (default 2000)"),
-                              O("--panels P", "how many panels"), O("--seed S", "the random seed (same seed, same data)"),
+                              O("--panels P", "how many panels (default 4)"), O("--seed S", "the random seed (default 1; same seed, same data)"),
                               O("--appointments N", "appointments per patient (default 10)")],
                     example: "cparctl sample-data --out /tmp/emr --patients 2000 --panels 4 --seed 7",
                     spec: OptionSpec(values: ["out", "patients", "panels", "seed", "appointments"]),
