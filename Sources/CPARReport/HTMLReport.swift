@@ -46,6 +46,8 @@ public enum HTMLReport {
 
     static func summary(_ h: inout HTML, _ m: ReportModel) {
         let cpar = m.panels.filter(\.cparEnabled)
+        // A figure that needs attention (a failed panel) is marked; the others stay calm.
+        let attention: Set<String> = cpar.contains { $0.status == "Failed" } ? ["failed"] : []
         let figures: [(String, String, String)] = [
             ("panels", "CPAR panels", String(cpar.count)),
             ("valid", "Valid patients", String(cpar.map(\.valid).reduce(0, +))),
@@ -55,7 +57,7 @@ public enum HTMLReport {
         ]
         h.raw("<section id=\"summary\" class=\"cards\" aria-label=\"Summary\">\n")
         for (id, label, value) in figures {
-            h.raw("<div class=\"card\" data-figure=\"\(id)\"><span class=\"value\">")
+            h.raw("<div class=\"card\(attention.contains(id) ? " attention" : "")\" data-figure=\"\(id)\"><span class=\"value\">")
             h.data(value)
             h.raw("</span><span class=\"label\">")
             h.data(label)
@@ -79,9 +81,9 @@ public enum HTMLReport {
             h.raw("<td>")
             badge(&h, p.status)
             h.raw("</td>")
-            cell(&h, p.created ?? "—")
+            cell(&h, p.created ?? "—", cls: "date")
             cell(&h, p.patientsSent.map(String.init) ?? "—", cls: "num")
-            cell(&h, p.nextAttempt ?? "—")
+            cell(&h, p.nextAttempt ?? "—", cls: "date")
             cell(&h, p.error ?? "", cls: "error", limit: 160)
             h.raw("</tr>\n")
         }
@@ -228,11 +230,11 @@ public enum HTMLReport {
         for r in m.history.prefix(200) {
             h.raw("<tr>")
             cell(&h, r.panel, cls: "id")
-            cell(&h, r.period)
+            cell(&h, r.period, cls: "date")
             cell(&h, r.trigger)
             cell(&h, r.requestedBy ?? "—", limit: 40)
-            cell(&h, r.created)
-            cell(&h, r.delivered ?? "—")
+            cell(&h, r.created, cls: "date")
+            cell(&h, r.delivered ?? "—", cls: "date")
             cell(&h, r.patients.map(String.init) ?? "—", cls: "num")
             cell(&h, String(r.attempts), cls: "num")
             h.raw("<td>")
@@ -288,13 +290,16 @@ public enum HTMLReport {
         .card { flex: 1 1 160px; background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
         .card .value { display: block; font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
         .card .label { color: var(--muted); font-size: 13px; }
+        .card.attention { border-left: 4px solid #a4262c; }
+        .card.attention .value { color: #a4262c; }
         table { width: 100%; border-collapse: collapse; margin: 6px 0 8px; }
         th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: var(--soft); font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         td.id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; white-space: nowrap; }
         td.name { max-width: 260px; overflow-wrap: anywhere; }
-        td.error { max-width: 280px; overflow-wrap: anywhere; color: #7b1f24; }
+        td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+        td.error { min-width: 220px; max-width: 300px; overflow-wrap: break-word; color: #7b1f24; }
         td.problems ul { margin: 0; padding-left: 18px; }
         tbody tr:nth-child(even) { background: #fbfcfd; }
         .ok { color: #1e6b34; }
