@@ -32,7 +32,7 @@ public enum CtlMain {
             let group = CommandHelp.group(arguments[0])
             if !group.isEmpty {
                 // `cparctl panel` or `cparctl panel --help`: the group's commands. A wrong sub-command is a usage error.
-                let rest = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+                let rest = withoutConfig(Array(arguments.dropFirst())).filter { !$0.hasPrefix("-") }
                 if rest.isEmpty || arguments.count > 1 && ["-h", "--help"].contains(arguments[1]) {
                     print(CommandHelp.groupText(arguments[0]))
                     return ExitStatus.success.rawValue
@@ -75,6 +75,19 @@ public enum CtlMain {
             }
         }
         return Array(rest) + leading
+    }
+
+    /// The arguments without `--config PATH` / `--config=PATH`.
+    static func withoutConfig(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var skip = false
+        for a in arguments {
+            if skip { skip = false; continue }
+            if a == "--config" { skip = true; continue }
+            if a.hasPrefix("--config=") { continue }
+            out.append(a)
+        }
+        return out
     }
 
     /// An unknown command: say so, suggest the nearest ones, exit 2.

@@ -166,6 +166,7 @@ struct PanelAdministratorTests {
             let r = try h.run("cparctl", group)
             #expect(r.status == 0 && r.stdout.contains("panel add") && r.stdout.contains("panel show"), "\(group)")
         }
+        #expect(try h.ctl("bulk").stdout.contains("bulk assign"), "a group with --config is still the group's help")
         let typo = try h.ctl("valdate", config: false)
         #expect(typo.status == 2 && typo.stderr.contains("did you mean 'validate'"), "\(typo.stderr)")
         let subTypo = try h.ctl("panel", "lst", config: false)
