@@ -2,6 +2,7 @@ import Foundation
 import CPARCore
 import CPARStore
 import CPARReport
+import CPARSystem
 
 /// Gathers the HTML panel report (SPEC §13) from the store and the EMR export, and writes it: `cparctl report
 /// --html` and cpard after every pass (`report.html_path`) both come here.
@@ -86,46 +87,12 @@ public enum HTMLReportBuilder {
     /// section, which renders only when this returns some. Empty until hygiene exists.
     static func hygiene(config: Config, store: StateStore, asOf: CivilDate) throws -> [ReportModel.HygieneRow] { [] }
 
-    /// Builds and writes the report to `path` (mode 0640, atomically).
+    /// The report file's mode: a panel administrators' group may read it, others may not (SPEC §13).
+    public static let fileMode: mode_t = 0o640
+
+    /// Builds and writes the report to `path` (mode 0640 whatever the umask; whole or absent).
     public static func write(config: Config, store: StateStore, asOf: CivilDate, to path: String) throws {
         let html = HTMLReport.render(try model(config: config, store: store, asOf: asOf))
-        try ReportFile.write(Array(html.utf8), to: path)
-    }
-}
-
-/// Writes a report file atomically with mode 0640 (whatever the umask), so a panel administrators' group can read
-/// it and others cannot: a temporary file beside it, fsync, rename. The one place report files are written.
-public enum ReportFile {
-    public struct WriteError: Error, CustomStringConvertible {
-        public var path: String
-        public var message: String
-        public var description: String { "cannot write \(path): \(message)" }
-    }
-
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o640) throws {
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw WriteError(path: path, message: String(cString: strerror(errno))) }
-        func fail() -> WriteError {
-            let e = WriteError(path: path, message: String(cString: strerror(errno)))
-            close(fd)
-            unlink(temp)
-            return e
-        }
-        guard fchmod(fd, mode) == 0 else { throw fail() }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw fail() }
-            offset += n
-        }
-        guard fsync(fd) == 0 else { throw fail() }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let e = WriteError(path: path, message: String(cString: strerror(errno)))
-            unlink(temp)
-            throw e
-        }
+        try DurableFile.write(html, to: path, mode: fileMode)
     }
 }
