@@ -27,15 +27,14 @@ public struct SubmissionView: Sendable {
         return max(next, now)
     }
 
-    /// `YYYY-MM-DD HH:MM` in the time zone.
+    /// `YYYY-MM-DD HH:MM` in the time zone. Total, like `Timestamp`: a far-future time already stored prints its
+    /// year as it is (`+5881580-07-11 00:00`).
     public func local(_ unixSeconds: Int64) -> String {
         let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unixSeconds))))
-        let t = unixSeconds + offset
-        let days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400)
-        let secondOfDay = t - days * 86400
-        let date = CivilDate(daysSinceEpoch: Int32(clamping: days))
+        let (sum, overflow) = unixSeconds.addingReportingOverflow(offset)
+        let (days, secondOfDay) = Timestamp.split(overflow ? unixSeconds : sum)
         let hh = secondOfDay / 3600, mm = secondOfDay % 3600 / 60
-        return "\(date) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm)"
+        return Timestamp.dateText(Civil.date(fromDays: days)) + " \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm)"
     }
 
     /// The zone's abbreviation at that instant (e.g. MST), for a table's note.
