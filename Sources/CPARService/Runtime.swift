@@ -58,6 +58,12 @@ public final class Runtime {
         stage("notices") { try notices.deliverDue() }
         stage("prune") { try engine.prunePayloads() }
         if let path = config.metricsTextfile { stage("metrics") { try Metrics.write(store: store, to: path) } }
+        if let path = config.reportHTMLPath {
+            stage("report") {
+                let today = try SendCalendar(config: config).civilDate(of: Date())
+                try HTMLReportBuilder.write(config: config, store: store, asOf: today, to: path)
+            }
+        }
         if !failures.isEmpty { throw PassFailed(stages: failures) }
     }
 
