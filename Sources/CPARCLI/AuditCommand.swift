@@ -25,7 +25,7 @@ enum AuditCommand {
         }
         var table = [["TIME", "USER", "COMMAND", "PATIENT", "PANEL", "CONFIRMATION"]]
         for e in entries {
-            table.append([ISO8601.format(e.time), e.user, e.command, e.patientID,
+            table.append([Timestamp.iso8601(e.time), e.user, e.command, e.patientID,
                           "\(e.panelBefore ?? "-") → \(e.panelAfter ?? "-")",
                           "\(e.confirmationBefore?.description ?? "-") → \(e.confirmationAfter?.description ?? "-")"])
         }
@@ -36,7 +36,7 @@ enum AuditCommand {
     /// One entry as `audit --json` (and `patient show --json`'s history) prints it.
     static func json(_ e: AuditEntry) -> JSON {
         .object([
-            ("time", .string(ISO8601.format(e.time))),
+            ("time", .string(Timestamp.iso8601(e.time))),
             ("user", .string(e.user)),
             ("command", .string(e.command)),
             ("patient_id", .string(e.patientID)),

@@ -3,15 +3,14 @@ import CPARCore
 import CPARService
 import CPARStore
 
-/// `hygiene [--panel P] [--as-of DATE] [--json]` (SPEC §14), and `HygieneCommand.figures`, the per-panel figures
-/// the HTML report shows.
+/// `hygiene [--panel P] [--as-of DATE] [--json]` (SPEC §14): the figures of `HygieneFigures`, in words or JSON.
 enum HygieneCommand {
     static func run(_ ctx: Context) throws -> ExitStatus {
         let config = try ctx.config()
         let store = try ctx.store()
         let panels = try ReportCommands.selectedPanels(ctx)
         let source = try ExtractSource.load(config: config, store: store, asOf: ctx.asOf())
-        let rows = try figures(config: config, store: store, source: source, panels: panels)
+        let rows = try HygieneFigures.compute(config: config, store: store, source: source, panels: panels)
         if ctx.args.has("json") {
             ctx.out(JSON.object([
                 ("as_of", .string(source.asOf.description)),
@@ -42,29 +41,6 @@ enum HygieneCommand {
             }
         }
         return .success
-    }
-
-    /// The hygiene figures of `panels` on the source's as-of date: membership and visits from the extract source,
-    /// valid counts as `validate` computes them, open worklist items and the last Submitted submission.
-    static func figures(config: Config, store: StateStore, source: ExtractSource,
-                        panels: [Panel]) throws -> [(panel: Panel, hygiene: PanelHygiene)] {
-        let open = try store.openWorklistCounts()
-        let submitted = try store.lastSubmitted()
-        let calendar = try SendCalendar(config: config)
-        let valid = try source.forEach(panels, policy: config.validation) { $0.patients.count }.map { try $0.get() }
-        return zip(panels, valid).map { panel, valid in
-            let members = source.members(of: panel).map {
-                PanelHygiene.Member(confirmation: $0.membership.confirmationDate, lastVisit: $0.lastVisit)
-            }
-            let last = submitted[panel.id].map {
-                PanelHygiene.LastSubmitted(date: calendar.civilDate(of: Date(timeIntervalSince1970: TimeInterval($0.delivered))),
-                                           patients: $0.patients)
-            }
-            return (panel, PanelHygiene.compute(
-                members: members, valid: valid, asOf: source.asOf, confirmationMaxAge: config.hygieneConfirmationMaxAge,
-                visitMaxAge: config.hygieneVisitMaxAge, openConflicts: open[panel.id]?[.conflict] ?? 0,
-                openMismatches: open[panel.id]?[.mismatch] ?? 0, lastSubmitted: last))
-        }
     }
 
     static func json(_ panel: Panel, _ h: PanelHygiene) -> JSON {

@@ -94,6 +94,25 @@ struct CPARLoopTests {
             #expect(r.status == 0, "\(args): \(r.all)")
             output += r.all
         }
+        // The HTML report shows the open items and the hygiene figures (§13).
+        let html = h.dir.appendingPathComponent("report.html").path
+        let report = try h.ctl("report", "--html", html, "--as-of", "2026-11-15")
+        #expect(report.status == 0, "\(report.all)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("id=\"open-items\"") && page.contains("id=\"hygiene\""))
+        #expect(page.contains(answers.conflicts[0]) && page.contains("MISMATCH_UNSPECIFIED"))
+        output += page
+        // patient show: the open item and the membership history.
+        let show = try h.ctl("patient", "show", answers.conflicts[0], "--json")
+        #expect(show.status == 0, "\(show.all)")
+        let shown = try json(show.stdout)
+        let conflictID = conflicts.first?["id"] as? Int
+        #expect((shown["open_items"] as? [Int]) == conflictID.map { [$0] })
+        let history = try #require(shown["history"] as? [[String: Any]])
+        #expect(history.first?["command"] as? String == "bulk import" && history.first?["panel_before"] is NSNull)
+        let human = try h.ctl("patient", "show", answers.conflicts[0])
+        #expect(human.stdout.contains("conflict CONFLICT") && human.stdout.contains("bulk import: panel - →"))
+        output += show.all + human.all
         // Privacy: no value from the reports in any output or in the state store's bytes.
         let state = h.dir.appendingPathComponent("state")
         var stored = Data()
