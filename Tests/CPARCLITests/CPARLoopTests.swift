@@ -354,7 +354,9 @@ struct CPARLoopTests {
         #expect(sudo.status == 0, "\(sudo.all)")
         let csv = try writeReport(h, "import.csv", "patient_id,panel,confirmation_date\nP1,1001,2024-01-01\nP4,1002,2026-01-01\n")
         #expect(try h.ctl("bulk", "import", "--csv", csv).status == 0)
-        for args in [["patient", "confirm", "P1"], ["patient", "remove", "P1"],
+        for args in [["bulk", "remove", "--panel", "1001", "--dry-run"], ["patient", "confirm", "P1"],
+                     ["patient", "remove", "P1"],
+                     ["bulk", "assign", "--provider", "DR1", "--panel", "1002", "--dry-run", "--as-of", "2026-01-01"],
                      ["bulk", "assign", "--provider", "DR1", "--panel", "1001", "--as-of", "2026-01-01"],
                      ["bulk", "move", "--from", "1001", "--to", "1002"], ["bulk", "remove", "--panel", "1002"]] {
             let r = try run(h, args)
