@@ -230,6 +230,41 @@ struct CPARLoopTests {
         #expect(try h.ctl("audit", "--json").stdout.contains("\"command\": \"bulk import\""))
     }
 
+    /// The import's one transaction cannot commit (another process holds the write lock past the busy timeout):
+    /// nothing of the report is kept.
+    @Test func aFailedImportLeavesNothingBehind() throws {
+        let h = try basic()
+        defer { h.cleanup() }
+        let report = try writeReport(h, "c.csv", "PHN,Other Panel\n123456782,81\n")
+        let database = h.dir.appendingPathComponent("state/cpard.sqlite").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [database]
+        let input = Pipe(), output = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = output
+        try holder.runWithEmptySignalMask()
+        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("locked") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += chunk
+        }
+        #expect(String(decoding: seen, as: UTF8.self).contains("locked"), "the other process holds the write lock")
+        let r = try h.ctl("cpar-report", "import", "--kind", "conflict", "--csv", report, "--date", "2026-11-05")
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(r.status == 1 && r.stderr.contains("locked"), "\(r.all)")
+        #expect(try items(h, all: true).isEmpty)
+        let imports = try Subprocess.run("/usr/bin/sqlite3", [database, "SELECT count(*) FROM cpar_report_imports"])
+        #expect(imports.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        // Once the lock is gone, the same import goes through.
+        #expect(try h.ctl("cpar-report", "import", "--kind", "conflict", "--csv", report, "--date", "2026-11-05").status == 0)
+        #expect(try items(h).count == 1)
+    }
+
     @Test func aFiftyMegabyteReportGivesASummary() throws {
         let h = try basic()
         defer { h.cleanup() }
