@@ -16,6 +16,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
@@ -23,10 +25,13 @@ let package = Package(
         // Shared libcurl plumbing for the adapters that speak through libcurl.
         .target(name: "CPARCurl", dependencies: ["CCurl"]),
 
+        // Hashing through libcrypto (SHA-256 of payloads).
+        .target(name: "CPARCrypto", dependencies: ["CCrypto"]),
+
         // Adapters, one per job.
         .target(name: "CPAREMR", dependencies: ["CPARCore"]),
         .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
-        .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
+        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARCrypto", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
         .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARCurl", "CCurl"]),
         .target(name: "CPARService", dependencies: [
@@ -43,9 +48,10 @@ let package = Package(
 
         .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
+        .testTarget(name: "CPARCryptoTests", dependencies: ["CPARCrypto"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
-        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),
+        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARCrypto", "CPARTestSupport"]),
         .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARCrypto
 import CPARTestSupport
 import Foundation
 import Testing
