@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Finds PHNs shared by different patients. SPEC §5 `DUPLICATE_PHN`.
 public enum DuplicatePHN {
     /// Normalised PHNs held by more than one distinct patient (by `patient_id`) among `patients` — pass the
@@ -29,16 +27,13 @@ public enum DuplicatePHN {
         var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
         for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
         let words = marked.count, slices = max(1, min(threads, words / 1024 + 1))
-        let parts = PHNValues(slices)
-        patients.withUnsafeBufferPointer { records in
+        let parts = patients.withUnsafeBufferPointer { records in
             marked.withUnsafeBufferPointer { marked in
                 let shared = SharedRecords(records: records, marked: marked)
-                DispatchQueue.concurrentPerform(iterations: slices) { s in
-                    parts.values[s] = shared.validPHNs(words: words * s / slices..<words * (s + 1) / slices)
-                }
+                return Parallel.map(slices) { s in shared.validPHNs(words: words * s / slices..<words * (s + 1) / slices) }
             }
         }
-        var values = parts.values.flatMap { $0 }
+        var values = parts.flatMap { $0 }
         radixSort(&values)
         var result = Set<String>()
         var i = 1
@@ -53,6 +48,7 @@ public enum DuplicatePHN {
     }
 
     /// The records and the member bit set, read by the workers.
+    // @unchecked: only read, and only while the caller's `withUnsafeBufferPointer` keeps both buffers alive.
     private struct SharedRecords: @unchecked Sendable {
         let records: UnsafeBufferPointer<PatientRecord>
         let marked: UnsafeBufferPointer<UInt64>
@@ -72,12 +68,6 @@ public enum DuplicatePHN {
             }
             return values
         }
-    }
-
-    /// One array of values per worker (each writes only its own).
-    private final class PHNValues: @unchecked Sendable {
-        var values: [[UInt32]]
-        init(_ n: Int) { values = Array(repeating: [], count: n) }
     }
 
     /// Sorts 9-digit values (< 2^30) in three passes of 10 bits: linear, unlike a comparison sort.

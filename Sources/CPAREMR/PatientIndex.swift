@@ -48,6 +48,7 @@ public struct PatientIndex: Sendable {
         return (PatientIndex(storage: storage), duplicates)
     }
 
+    // @unchecked: read-only once `fill` returns (before it is shared); during `fill` worker p writes only tables[p], masks[p].
     final class Storage: @unchecked Sendable {
         let count: Int
         private(set) var distinct = 0
@@ -116,12 +117,7 @@ public struct PatientIndex: Sendable {
         /// Fills each partition on its own worker (counting its keys, sizing its table for a load factor of at
         /// most 1/2, inserting in index order); returns the duplicates in index order.
         func fill() -> [Duplicate] {
-            let found = DuplicateLists(partitions)
-            let this = self
-            DispatchQueue.concurrentPerform(iterations: partitions) { p in
-                found.lists[p] = this.fillPartition(p)
-            }
-            let duplicates = found.lists.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
+            let duplicates = Parallel.map(partitions) { fillPartition($0) }.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
             distinct = count - duplicates.count
             for d in duplicates { duplicateBits[d.duplicate >> 6] |= 1 << UInt64(d.duplicate & 63) }
             return duplicates
@@ -192,7 +188,8 @@ public struct PatientIndex: Sendable {
                 let h = PatientIndex.hash(batch.key(j)), tag = h >> 32
                 hashes[j] = h
                 let p = partition(ofTag: tag)
-                let v = tables[p].unsafelyUnwrapped[Int(truncatingIfNeeded: h) & masks[p]]
+                guard let table = tables[p] else { found[j] = -1; continue }  // nil only before `fill`
+                let v = table[Int(truncatingIfNeeded: h) & masks[p]]
                 found[j] = v == 0 ? -1 : v >> 32 == tag ? Int(v & 0xFFFF_FFFF) - 1 : -2
             }
             for j in 0..<m where found[j] >= 0 && !CSVBytes.equal(key(found[j]), batch.key(j)) { found[j] = -2 }
@@ -203,7 +200,8 @@ public struct PatientIndex: Sendable {
         func lookup(_ k: UnsafeBufferPointer<UInt8>) -> Int {
             let h = PatientIndex.hash(k), tag = h >> 32
             let p = partition(ofTag: tag)
-            let table = tables[p].unsafelyUnwrapped, mask = masks[p]
+            guard let table = tables[p] else { return -1 }  // nil only before `fill`
+            let mask = masks[p]
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
                 let v = table[s]
@@ -217,15 +215,11 @@ public struct PatientIndex: Sendable {
         }
     }
 
+    // @unchecked: the workers write disjoint byte ranges of `arena` (key i at ends[i]) and only read `ends`.
     private final class Addresses: @unchecked Sendable {
         let arena: UnsafeMutablePointer<UInt8>
         let ends: UnsafeMutablePointer<UInt32>
         init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>) { self.arena = arena; self.ends = ends }
-    }
-
-    private final class DuplicateLists: @unchecked Sendable {
-        var lists: [[Duplicate]]
-        init(_ n: Int) { lists = Array(repeating: [], count: n) }
     }
 
     /// A fast 64-bit hash of a short byte string (8 bytes per step, then a final mix).

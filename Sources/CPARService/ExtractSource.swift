@@ -2,6 +2,7 @@ import Foundation
 import CPARCore
 import CPAREMR
 import CPARStore
+import Synchronization
 
 /// Everything one extract run reads — the EMR snapshot and the store's panels and memberships — joined so that
 /// any panel's `PanelExtract` can be built from it. Built once per run; read-only afterwards.
@@ -94,6 +95,7 @@ private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) 
 }
 
 /// Members of the panels in flight (`ExtractSource.forEach`): `acquire` waits until the panel fits.
+// @unchecked: `available` is read and written only while `condition` is locked.
 final class MemberBudget: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
@@ -120,6 +122,7 @@ final class MemberBudget: @unchecked Sendable {
 }
 
 /// Runs a throwing closure on a background thread; `wait()` returns its value or rethrows.
+// @unchecked: `result` is written once before `done.signal()` and read only after `done.wait()`.
 final class BackgroundResult<T: Sendable>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
@@ -137,12 +140,13 @@ final class BackgroundResult<T: Sendable>: @unchecked Sendable {
     }
 }
 
-final class AtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int { lock.withLock { defer { value += 1 }; return value } }
+final class AtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    /// The value before this increment.
+    func increment() -> Int { value.add(1, ordering: .relaxed).oldValue }
 }
 
+// @unchecked: `slots` is read and written only under `lock` (an NSLock, which the thread sanitizer sees).
 final class ResultSlots<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<T, Error>?]
