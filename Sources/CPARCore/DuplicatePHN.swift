@@ -114,4 +114,24 @@ public enum DuplicatePHN {
         }
         return result
     }
+
+    /// PHNs as sorted 9-digit values: membership without hashing a string. Entries that are not 9 ASCII digits
+    /// match nothing (a normalised PHN always is).
+    public struct Values: Sendable {
+        private let sorted: [UInt32]
+
+        public init(_ phns: Set<String>) { sorted = phns.compactMap(PHN.numericValue).sorted() }
+
+        public var isEmpty: Bool { sorted.isEmpty }
+
+        @inline(__always)
+        public func contains(_ value: UInt32) -> Bool {
+            var low = 0, high = sorted.count
+            while low < high {
+                let mid = (low + high) >> 1
+                if sorted[mid] < value { low = mid + 1 } else { high = mid }
+            }
+            return low < sorted.count && sorted[low] == value
+        }
+    }
 }

@@ -8,9 +8,22 @@ public enum PanelValidator {
     public static func validate(panel: Panel, site: Site?, members: [PanelMember],
                                 providers: [String: Provider], duplicatePHNs: Set<String>, asOf: CivilDate,
                                 policy: ValidationPolicy) -> PanelExtract {
-        // Valid patients are built where every field they need is bound: (PHN value, member index, patient).
-        var valid: [(phn: UInt32, index: Int, patient: ExtractPatient)] = []
-        valid.reserveCapacity(members.count)
+        validate(panel: panel, site: site, members: members, providers: providers,
+                 duplicatePHNs: DuplicatePHN.Values(duplicatePHNs), asOf: asOf, policy: policy)
+    }
+
+    /// The same with the duplicate PHNs as values (built once for all panels of a run).
+    public static func validate(panel: Panel, site: Site?, members: [PanelMember],
+                                providers: [String: Provider], duplicatePHNs: DuplicatePHN.Values, asOf: CivilDate,
+                                policy: ValidationPolicy) -> PanelExtract {
+        // Valid patients are built where every field they need is bound, in member order; `keys` holds each one's
+        // PHN value (high 32 bits) and position in `built` (low 32 bits), for sorting.
+        var built: [ExtractPatient] = []
+        var builtMember: [Int] = []
+        var keys: [UInt64] = []
+        built.reserveCapacity(members.count)
+        builtMember.reserveCapacity(members.count)
+        keys.reserveCapacity(members.count)
         var excluded: [(index: Int, reasons: ReasonSet)] = []
         var warned: [Int] = []
         let rejectCheckDigit = policy.phnCheckDigit == .reject
@@ -40,10 +53,7 @@ public enum PanelValidator {
                     if !PHN.checkDigitIsValid(value: scan.value) {
                         if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
                     }
-                    if checkDuplicates
-                        && duplicatePHNs.contains(scan.hasSeparators ? PHN.digits(scan.value) : patient.phn) {
-                        reasons.insert(.duplicatePHN)
-                    }
+                    if checkDuplicates && duplicatePHNs.contains(scan.value) { reasons.insert(.duplicatePHN) }
                 }
                 if patient.dob == nil { reasons.insert(.missingDOB) }
                 if isBlank(patient.familyName) { reasons.insert(.missingFamilyName) }
@@ -58,22 +68,34 @@ public enum PanelValidator {
                 if checkDigitWarning { warned.append(i) }
                 if reasons.isEmpty, scan.kind == .valid, let dob = patient.dob, let gender = patient.gender,
                    let lastVisit, let confirmed {
-                    valid.append((phnValue, i, ExtractPatient(
+                    keys.append(UInt64(phnValue) << 32 | UInt64(built.count))
+                    builtMember.append(i)
+                    built.append(ExtractPatient(
                         phn: patient.phn.utf8.count == 9 ? patient.phn : PHN.digits(phnValue),
                         familyName: patient.familyName, givenName: patient.givenName, dob: dob, gender: gender,
-                        lastVisit: lastVisit, confirmationDate: confirmed)))
+                        lastVisit: lastVisit, confirmationDate: confirmed))
                 } else {
                     excluded.append((i, reasons))
                 }
             }
         }
 
-        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id.
-        valid.sort { a, b in
-            a.phn != b.phn ? a.phn < b.phn
-                : bytesPrecede(members[a.index].membership.patientID, members[b.index].membership.patientID)
+        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id: the keys sort as plain
+        // integers, then the rare runs of one PHN (only when duplicates are not checked) by patient_id.
+        keys.sort()
+        var order = keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
+            if end - start > 1 {
+                order[start..<end].sort {
+                    bytesPrecede(members[builtMember[$0]].membership.patientID, members[builtMember[$1]].membership.patientID)
+                }
+            }
+            start = end
         }
-        let patients = valid.map(\.patient)
+        let patients = order.map { built[$0] }
 
         excluded.sort { bytesPrecede(members[$0.index].membership.patientID, members[$1.index].membership.patientID) }
         let excludedFindings = excluded.map { entry in

@@ -11,7 +11,7 @@ public struct ExtractSource: Sendable {
     public let asOf: CivilDate
     public let snapshot: EMRSnapshot
     private let roster: PanelRoster
-    private let duplicatePHNs: Set<String>
+    private let duplicatePHNs: DuplicatePHN.Values
 
     /// Loads the EMR files (on `threads` workers) while the memberships stream out of the store, then joins them.
     public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
@@ -24,8 +24,8 @@ public struct ExtractSource: Sendable {
         let snapshot = try emr.wait()
         let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
         return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
-                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
-                                                               threads: threads))
+                             duplicatePHNs: DuplicatePHN.Values(DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
+                                                                                  threads: threads)))
     }
 
     public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }
