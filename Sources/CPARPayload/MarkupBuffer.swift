@@ -1,5 +1,6 @@
 /// A reusable buffer for the fixed markup around a patient's values. It only ever holds element tags and
-/// values that cannot need escaping (ASCII digits, '-', M/F/X); names go through libxml2.
+/// values that cannot need escaping (ASCII digits, '-', M/F/X, and text without any character libxml2 escapes);
+/// other text goes through libxml2.
 struct MarkupBuffer {
     let base: UnsafeMutablePointer<UInt8>
     let capacity: Int
@@ -42,6 +43,21 @@ struct MarkupBuffer {
             i -= 1
         }
         count += width
+    }
+
+    /// Appends `text` if it has none of the characters libxml2's text escaping changes (`& < > "` and CR, see
+    /// `xmlEncodeSpecialChars`; NUL, which libxml2 would cut at) and it fits: its escaped form is then itself. Else
+    /// appends nothing and returns false.
+    @inline(__always)
+    mutating func append(textNeedingNoEscape text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard count + bytes.count <= capacity else { return false }
+            for b in bytes where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x0D || b == 0 { return false }
+            if let from = bytes.baseAddress { (base + count).update(from: from, count: bytes.count) }
+            count += bytes.count
+            return true
+        }
     }
 
     /// `YYYY-MM-DD`; the year must have four digits.

@@ -127,16 +127,23 @@ public enum PayloadWriter {
                 let dob = try dateComponents(p.dob, index: index, field: "birth date")
                 let lastVisit = try dateComponents(p.lastVisit, index: index, field: "last visit date")
                 let confirmed = try dateComponents(p.confirmationDate, index: index, field: "confirmation date")
-                // One line per patient; three markup writes and two escaped texts.
+                // One line per patient, in one markup write when neither name needs escaping (the usual case:
+                // then escaping would give the same bytes); a name that does goes through libxml2.
                 markup.reset()
                 markup.append("\n    <Patient><Phn>")
                 markup.append(digits: phn, width: 9)
                 markup.append("</Phn><FamilyName>")
-                try out.markup(markup.base, count: markup.count)
-                try out.text(p.familyName)
-                try out.markup(LibXML.name(givenNameOpen), count: givenNameOpen.utf8CodeUnitCount)
-                try out.text(p.givenName)
-                markup.reset()
+                if !markup.append(textNeedingNoEscape: p.familyName) {
+                    try out.markup(markup.base, count: markup.count)
+                    markup.reset()
+                    try out.text(p.familyName)
+                }
+                markup.append("</FamilyName><GivenName>")
+                if !markup.append(textNeedingNoEscape: p.givenName) {
+                    try out.markup(markup.base, count: markup.count)
+                    markup.reset()
+                    try out.text(p.givenName)
+                }
                 markup.append("</GivenName><BirthDate>")
                 markup.append(date: dob)
                 markup.append("</BirthDate><Gender>")
@@ -230,7 +237,6 @@ public enum PayloadWriter {
 
     // MARK: - Formatting
 
-    private static let givenNameOpen: StaticString = "</FamilyName><GivenName>"
 
     @inline(__always)
     private static func dateComponents(_ date: CivilDate, index: Int, field: String) throws(PayloadError) -> (year: Int, month: Int, day: Int) {

@@ -1,3 +1,4 @@
+import CLibXML2
 import CPARCore
 import CPARCrypto
 import CPARTestSupport
@@ -21,6 +22,26 @@ import Testing
         return Fixtures.extract(
             patients: patients, siteName: "Clinic \"A\" & <B>", panelName: "Panel 'ø' & \n 東",
             practitioners: [ExtractPractitioner(practitionerID: "P&1", familyName: "D'Arcy <MD>", givenName: "José\nM")])
+    }
+
+    /// The patient lines bypass libxml2's escaping only for names it would leave as they are.
+    @Test func namesWrittenAsMarkupAreThoseLibxml2EscapesToThemselves() {
+        let names = ["Doe", "O'Brien", "Éloïse-Müller", "山田", "tab\there", "Line\nBreak", "", "a&b", "<x>", "q\"",
+                     "cr\r", "]]>", String(repeating: "x", count: 100)]
+        for name in names {
+            var markup = MarkupBuffer(capacity: 64)
+            defer { markup.deallocate() }
+            let raw = markup.append(textNeedingNoEscape: name)
+            let escaped = name.withCString { c in
+                UnsafeRawPointer(c).withMemoryRebound(to: xmlChar.self, capacity: 1) { text -> String in
+                    guard let out = xmlEncodeSpecialChars(nil, text) else { return "" }
+                    defer { CLibXML2_free(out) }
+                    return String(cString: out)
+                }
+            }
+            #expect(raw == (escaped == name && name.utf8.count <= 64), "\(name)")
+            if raw { #expect(String(decoding: UnsafeBufferPointer(start: markup.base, count: markup.count), as: UTF8.self) == name) }
+        }
     }
 
     @Test func everyTextRoundTripsExactly() throws {
