@@ -1,3 +1,5 @@
+import CPARCore
+
 /// A reusable buffer for the fixed markup around a patient's values. It only ever holds element tags and
 /// values that cannot need escaping (ASCII digits, '-', M/F/X, and text without any character libxml2 escapes);
 /// other text goes through libxml2.
@@ -60,13 +62,22 @@ struct MarkupBuffer {
         }
     }
 
-    /// `YYYY-MM-DD`; the year must have four digits.
+    /// `YYYY-MM-DD`, copied from `DateText` for the usual years; false (nothing appended) unless the year has
+    /// four digits.
     @inline(__always)
-    mutating func append(date c: (year: Int, month: Int, day: Int)) {
+    mutating func append(date: CivilDate) -> Bool {
+        precondition(count + 10 <= capacity)
+        if DateText.copy(date, to: base + count) {
+            count += 10
+            return true
+        }
+        let c = date.components
+        guard (1000...9999).contains(c.year) else { return false }
         append(digits: c.year, width: 4)
         append(byte: UInt8(ascii: "-"))
         append(digits: c.month, width: 2)
         append(byte: UInt8(ascii: "-"))
         append(digits: c.day, width: 2)
+        return true
     }
 }

@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    /// Dates come from a table for 1900–2099 and are formatted outside it; both give `YYYY-MM-DD`.
+    @Test func everyDateIsWrittenAsItsISOForm() throws {
+        var markup = MarkupBuffer(capacity: 16)
+        defer { markup.deallocate() }
+        let from = try #require(CivilDate(year: 1890, month: 1, day: 1)).daysSinceEpoch
+        let to = try #require(CivilDate(year: 2110, month: 12, day: 31)).daysSinceEpoch
+        var wrong = 0
+        for d in from...to {
+            let date = CivilDate(daysSinceEpoch: d)
+            markup.reset()
+            guard markup.append(date: date) else { wrong += 1; continue }
+            if String(decoding: UnsafeBufferPointer(start: markup.base, count: markup.count), as: UTF8.self) != date.description {
+                wrong += 1
+            }
+        }
+        #expect(wrong == 0)
+        markup.reset()
+        #expect(!markup.append(date: try #require(CivilDate(year: 1000, month: 1, day: 1)).adding(days: -1)) && markup.count == 0)
+        #expect(!markup.append(date: try #require(CivilDate(year: 9999, month: 12, day: 31)).adding(days: 1)) && markup.count == 0)
+    }
+
     @Test func everyTextRoundTripsExactly() throws {
         let x = Self.awkwardExtract()
         let bytes = try PayloadWriter.bytes(for: x, header: Fixtures.header)
