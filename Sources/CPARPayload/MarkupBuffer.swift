@@ -62,22 +62,29 @@ struct MarkupBuffer {
         }
     }
 
-    /// `YYYY-MM-DD`, copied from `DateText` for the usual years; false (nothing appended) unless the year has
-    /// four digits.
+    /// `YYYY-MM-DD`; false (nothing appended) unless the year has four digits. Written two digits at a time from
+    /// a 200-byte table (a table of whole dates measured slower: its cache misses cost more than the arithmetic).
     @inline(__always)
     mutating func append(date: CivilDate) -> Bool {
-        precondition(count + 10 <= capacity)
-        if DateText.copy(date, to: base + count) {
-            count += 10
-            return true
-        }
         let c = date.components
         guard (1000...9999).contains(c.year) else { return false }
-        append(digits: c.year, width: 4)
-        append(byte: UInt8(ascii: "-"))
-        append(digits: c.month, width: 2)
-        append(byte: UInt8(ascii: "-"))
-        append(digits: c.day, width: 2)
+        precondition(count + 10 <= capacity)
+        let out = base + count
+        MarkupBuffer.pair(c.year / 100, to: out)
+        MarkupBuffer.pair(c.year % 100, to: out + 2)
+        out[4] = UInt8(ascii: "-")
+        MarkupBuffer.pair(c.month, to: out + 5)
+        out[7] = UInt8(ascii: "-")
+        MarkupBuffer.pair(c.day, to: out + 8)
+        count += 10
         return true
+    }
+
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// The two digits of `value` (0...99).
+    @inline(__always)
+    private static func pair(_ value: Int, to out: UnsafeMutablePointer<UInt8>) {
+        out.update(from: digitPairs.utf8Start + 2 * value, count: 2)
     }
 }

@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    /// Dates come from a table for 1900–2099 and are formatted outside it; both give `YYYY-MM-DD`.
+    /// Every date of 1890–2110 comes out as its `YYYY-MM-DD`; years without four digits are refused.
     @Test func everyDateIsWrittenAsItsISOForm() throws {
         var markup = MarkupBuffer(capacity: 16)
         defer { markup.deallocate() }
