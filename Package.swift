@@ -22,22 +22,27 @@ let package = Package(
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
 
+        // The one system layer: POSIX calls with EINTR and typed errors, durable files. Glibc only.
+        .target(name: "CPARSystem"),
+
         // Shared libcurl plumbing for the adapters that speak through libcurl.
-        .target(name: "CPARCurl", dependencies: ["CCurl"]),
+        .target(name: "CPARCurl", dependencies: ["CCurl", "CPARSystem"]),
 
         // Hashing through libcrypto (SHA-256 of payloads).
         .target(name: "CPARCrypto", dependencies: ["CCrypto"]),
 
         // Adapters, one per job.
-        .target(name: "CPAREMR", dependencies: ["CPARCore"]),
-        .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
-        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARCrypto", "CLibXML2"]),
-        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
-        .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARCurl", "CCurl"]),
+        .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem"]),
+        .target(name: "CPARStore", dependencies: ["CPARCore", "CPARSystem", "CSQLite"]),
+        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CPARCrypto", "CLibXML2"]),
+        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARSystem", "CPARPayload", "CPARCurl", "CCurl"]),
+        .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARSystem", "CPARCurl", "CCurl"]),
+        // The HTML panel report: pure rendering of a model (no I/O).
+        .target(name: "CPARReport", dependencies: ["CPARCore"]),
         .target(name: "CPARService", dependencies: [
-            "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
+            "CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices", "CPARReport",
         ]),
-        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
+        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
 
         // Thin executables.
         .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
@@ -49,6 +54,7 @@ let package = Package(
         .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
         .testTarget(name: "CPARCryptoTests", dependencies: ["CPARCrypto"]),
+        .testTarget(name: "CPARSystemTests", dependencies: ["CPARSystem", "CPARTestSupport"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
         .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARCrypto", "CPARTestSupport"]),
@@ -56,5 +62,6 @@ let package = Package(
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
+        .testTarget(name: "CPARReportTests", dependencies: ["CPARReport"]),
     ]
 )

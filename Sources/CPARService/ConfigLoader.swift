@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// Reads `cpard.conf` from disk and the secrets it points to.
 public enum ConfigLoader {
@@ -23,14 +24,16 @@ public enum ConfigLoader {
         for secret in [config.clientKey, config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) {
             try checkPrivate(secret, config: absolute)
         }
+        // One-line secrets are read now, so `--check-config` refuses what would fail at the first send.
+        for secret in [config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) { _ = try readSecret(secret) }
         return config
     }
 
     /// A key or secret file that others (not the owner, not the group) can read or write is refused.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
-        var st = stat()
-        guard stat(file, &st) == 0 else {
-            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
+        let st: stat
+        do { st = try Posix.stat(file) } catch {
+            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(error.reason)")
         }
         if st.st_mode & 0o007 != 0 {
             throw ConfigError(file: config, line: nil,
@@ -38,11 +41,17 @@ public enum ConfigLoader {
         }
     }
 
-    /// Reads a one-line secret (token, password), trimmed.
+    /// Reads a one-line secret (token, password), trimmed of surrounding whitespace. An empty one, or one with a
+    /// line break or other control character inside (it would break an HTTP header), is refused naming the file.
     public static func readSecret(_ file: String) throws(ConfigError) -> String {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, line: nil, message: "cannot read secret file")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw ConfigError(file: file, line: nil, message: "secret file is empty") }
+        guard !secret.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ConfigError(file: file, line: nil, message: "secret file holds more than one line or a control character")
+        }
+        return secret
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import CPARCore
 import CPARStore
+import CPARSystem
 
 /// The optional Prometheus textfile (`metrics.textfile`) for node_exporter's textfile collector.
 public enum Metrics {
@@ -10,14 +11,17 @@ public enum Metrics {
         for status in SubmissionStatus.allCases {
             out += "cpard_panels{status=\"\(status.rawValue.lowercased())\"} \(counts[status] ?? 0)\n"
         }
-        out += "# HELP cpard_last_success_timestamp_seconds When each panel was last Submitted.\n"
+        out += "# HELP cpard_last_success_timestamp_seconds When each CPAR panel was last Submitted (0 = never).\n"
         out += "# TYPE cpard_last_success_timestamp_seconds gauge\n"
         var failures = 0
         for panel in try store.panels() {
             let history = try store.submissions(panelID: panel.id)
             failures += history.filter { $0.status == .failed }.count
-            if let last = history.filter({ $0.status == .submitted }).compactMap(\.delivered).max() {
-                out += "cpard_last_success_timestamp_seconds{panel=\"\(escape(panel.label))\"} \(last)\n"
+            // Every CPAR panel has a series, 0 until its first success, so a "too long since" alert fires for a
+            // panel that never succeeded too.
+            let last = history.filter({ $0.status == .submitted }).compactMap(\.delivered).max()
+            if panel.cparEnabled || last != nil {
+                out += "cpard_last_success_timestamp_seconds{panel=\"\(escape(panel.label))\"} \(last ?? 0)\n"
             }
         }
         out += "# HELP cpard_failures_total Submissions that ended Failed.\n# TYPE cpard_failures_total counter\n"
@@ -25,11 +29,13 @@ public enum Metrics {
         return out
     }
 
-    /// Written to a temporary file and renamed, so the collector never reads half a file.
+    /// The file's mode: node_exporter usually runs as another user, and the file holds no patient data.
+    public static let fileMode: mode_t = 0o644
+
+    /// Written durably (temporary name, fsync, rename), so the collector never reads half a file; the mode is
+    /// exactly `fileMode` whatever the umask.
     public static func write(store: StateStore, to path: String) throws {
-        let temp = path + ".tmp"
-        try Data(render(store: store).utf8).write(to: URL(fileURLWithPath: temp))
-        guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try DurableFile.write(render(store: store), to: path, mode: fileMode)
     }
 
     static func escape(_ s: String) -> String {
