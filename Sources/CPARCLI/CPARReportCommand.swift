@@ -69,33 +69,32 @@ enum CPARReportCommand {
         var items: [StateStore.ReportedItem] = []
         var seen: Set<String> = []
         let width = reader.header.count
-        let cursor = reader.cursor()
         do {
-            while let record = try cursor.next() {
+            try reader.forEachRecord { record in
                 rows += 1
-                if let problem = record.problem { unreadable.append((record.line, "\(problem)")); continue }
+                if let problem = record.problem { unreadable.append((record.line, "\(problem)")); return }
                 guard record.fieldCount == width else {
                     unreadable.append((record.line, "\(record.fieldCount) fields, the header has \(width)"))
-                    continue
+                    return
                 }
                 // The row's cells, copied out of the reader's buffer; empty cells are absent.
                 let cells = columns.compactMapValues { (c: Int) -> String? in
                     let s = record.string(c)
                     return s.isEmpty ? nil : s
                 }
-                guard let rawPHN = cells[.phn] else { unreadable.append((record.line, "no PHN")); continue }
+                guard let rawPHN = cells[.phn] else { unreadable.append((record.line, "no PHN")); return }
                 var reported = DemographicMismatch.Reported(familyName: cells[.familyName], givenName: cells[.givenName])
                 if let text = cells[.birthDate] {
                     guard let d = CivilDate(reportText: text) else {
                         unreadable.append((record.line, "birth date is not YYYY-MM-DD, YYYY/MM/DD or DD-Mon-YYYY"))
-                        continue
+                        return
                     }
                     reported.birthDate = d
                 }
                 if let text = cells[.gender] {
                     guard let g = DemographicMismatch.gender(text) else {
                         unreadable.append((record.line, "gender is not M, F, X or U"))
-                        continue
+                        return
                     }
                     reported.gender = .some(g)
                 }
@@ -107,7 +106,7 @@ enum CPARReportCommand {
                     candidates = found
                     matchedByPHN = false
                 }
-                guard !candidates.isEmpty else { unmatched.append(record.line); continue }
+                guard !candidates.isEmpty else { unmatched.append(record.line); return }
                 // A PHN on several panels: the one the report names, when it names one of them.
                 if candidates.count > 1, let panel = cells[.panel] {
                     let named = candidates.filter { panelNumbers[$0.panelID] == panel }
