@@ -79,7 +79,7 @@ enum CPARReportCommand {
                 }
                 // The row's cells, copied out of the reader's buffer; empty cells are absent.
                 let cells = columns.compactMapValues { (c: Int) -> String? in
-                    let s = record.string(c)
+                    let s = text(record.trimmed(c))
                     return s.isEmpty ? nil : s
                 }
                 guard let rawPHN = cells[.phn] else { unreadable.append((record.line, "no PHN")); return }
@@ -157,6 +157,13 @@ enum CPARReportCommand {
             ctx.out("open items were not cleared: the report could not be read in full")
         }
         return unmatched.isEmpty && unreadable.isEmpty ? .success : .problems
+    }
+
+    /// A cell as text: UTF-8, or — when the bytes are not UTF-8, as in a report saved by a spreadsheet in Windows'
+    /// Latin-1 — one character per byte, so `C\u{F4}t\u{E9}` still compares equal to the EMR's `Côté`.
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     }
 
     static func lineList(_ lines: [Int]) -> String {

@@ -184,6 +184,25 @@ struct CPARLoopTests {
         #expect(r.status == 2 && r.stderr.contains("unknown field"), "\(r.all)")
     }
 
+    @Test func aLatin1ReportComparesNamesAsTheEMRWritesThem() throws {
+        let h = try basic()
+        defer { h.cleanup() }
+        try h.write("patients.csv", """
+            patient_id,phn,family_name,given_name,dob,gender,status,mrp_provider_id
+            P1,123456782,Côté,Renée,1970-01-02,F,active,DR1
+            P2,223456783,Young,Beta,1980-03-04,M,Active,DR1
+            """)
+        var bytes = Array("PHN,Surname,First Name\n123456782,C".utf8)
+        bytes += [0xF4] + Array("t".utf8) + [0xE9] + Array(",REN".utf8) + [0xC9] + Array("E\n".utf8)
+        bytes += Array("223456783,YOUNG,BETTY\n".utf8)
+        let path = h.dir.appendingPathComponent("latin1.csv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try h.ctl("cpar-report", "import", "--kind", "mismatch", "--csv", path, "--date", "2026-11-05")
+        #expect(r.status == 0, "\(r.all)")
+        let codes = try items(h).map { $0["codes"] as? [String] ?? [] }
+        #expect(codes == [["MISMATCH_UNSPECIFIED"], ["MISMATCH_GIVEN_NAME"]])
+    }
+
     @Test func unmatchedAndUnreadableRowsAreReportedByLineAndNothingIsCleared() throws {
         let h = try basic()
         defer { h.cleanup() }
