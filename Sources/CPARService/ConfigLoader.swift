@@ -1,7 +1,9 @@
 import Foundation
 import CPARCore
 
-/// Reads `cpard.conf` from disk and the secrets it points to.
+/// Reads `cpard.conf` from disk and the secrets it points to. Loading the configuration never touches the secrets:
+/// panel administration runs without registry credentials (SPEC §12). They are checked where they are used (the
+/// registry transport, SMTP) and by `cpard --check-config`.
 public enum ConfigLoader {
     public static let defaultPath = "/etc/cpard/cpard.conf"
 
@@ -18,18 +20,15 @@ public enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: nil, message: "the configuration file is not UTF-8")
         }
-        let config = try ConfigParser.parse(text, file: absolute,
-                                            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
-        for secret in [config.clientKey, config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) {
-            try checkPrivate(secret, config: absolute)
-        }
-        return config
+        return try ConfigParser.parse(text, file: absolute,
+                                      credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
     }
 
-    /// A key or secret file that others (not the owner, not the group) can read or write is refused.
+    /// A key or secret file that others (not the owner, not the group) can read or write is refused. `config` names
+    /// where it comes from (the configuration file or the setting) in the error.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
         var st = stat()
-        guard stat(file, &st) == 0 else {
+        guard stat(file, &st) == 0, access(file, R_OK) == 0 else {
             throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
         }
         if st.st_mode & 0o007 != 0 {
@@ -38,8 +37,9 @@ public enum ConfigLoader {
         }
     }
 
-    /// Reads a one-line secret (token, password), trimmed.
-    public static func readSecret(_ file: String) throws(ConfigError) -> String {
+    /// Reads a one-line secret (token, password), trimmed; refused when others can read it.
+    public static func readSecret(_ file: String, setting: String? = nil) throws(ConfigError) -> String {
+        try checkPrivate(file, config: setting ?? file)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, line: nil, message: "cannot read secret file")
         }

@@ -8,10 +8,10 @@ struct SystemdUnitTests {
     static let units = ["cpard.service", "cpard-monthly.service", "cpard-monthly.timer", "cpard-nudge.path",
                         "cpard-nudge.service"]
 
-    /// Copies the binaries to <prefix>/usr/local/bin and the units, rewritten to that prefix, to <prefix>/units.
+    /// Copies the binaries to <prefix>/usr/bin and the units, rewritten to that prefix, to <prefix>/units.
     func install() throws -> TempDirectory {
         let prefix = try TempDirectory("cpard-prefix")
-        let bin = prefix.url.appendingPathComponent("usr/local/bin")
+        let bin = prefix.url.appendingPathComponent("usr/bin")
         let unitDir = prefix.url.appendingPathComponent("units")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: unitDir, withIntermediateDirectories: true)
@@ -20,7 +20,7 @@ struct SystemdUnitTests {
         }
         for unit in SystemdUnitTests.units {
             let text = try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
-            try text.replacingOccurrences(of: "/usr/local/bin/", with: bin.path + "/")
+            try text.replacingOccurrences(of: "/usr/bin/", with: bin.path + "/")
                 .write(to: unitDir.appendingPathComponent(unit), atomically: true, encoding: .utf8)
         }
         return prefix
