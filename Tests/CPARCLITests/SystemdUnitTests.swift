@@ -49,6 +49,22 @@ struct SystemdUnitTests {
         #expect(score <= 2.0, "\(line)")
     }
 
+    /// SPEC §12: SIGABRT ends cpard at once under the hardened unit (no backtracer), a config error is not retried
+    /// in a loop, and the nudge is skipped rather than failed while cpard is down. Tests/system/run.sh checks the
+    /// behaviour under a real systemd; this keeps the lines from being dropped by an edit.
+    @Test func unitLinesTheBehaviourRestsOn() throws {
+        func lines(_ unit: String) throws -> [String] {
+            try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+        }
+        let service = try lines("cpard.service")
+        #expect(service.contains("Environment=SWIFT_BACKTRACE=enable=no"))
+        #expect(service.contains("RestartPreventExitStatus=2"))
+        #expect(service.contains("ExecStart=/usr/bin/cpard --config /etc/cpard/cpard.conf"))
+        let nudge = try lines("cpard-nudge.service")
+        #expect(nudge.contains("ExecCondition=/bin/systemctl --quiet is-active cpard.service"))
+    }
+
     @Test func timerAgreesWithTheDefaultScheduleAndTheReadme() throws {
         let timer = try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/cpard-monthly.timer"), encoding: .utf8)
         let readme = try String(contentsOf: PackageRoot.url.appendingPathComponent("README.md"), encoding: .utf8)
