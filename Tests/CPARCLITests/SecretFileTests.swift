@@ -82,7 +82,7 @@ struct SecretFileTests {
             ["validate", "--panel", "1001", "--as-of", "2026-01-01"],
             ["extract", "--panel", "1001", "--out", out + ".xml", "--as-of", "2026-01-01"],
             ["export", "--panel", "1001", "--csv", out + ".csv", "--as-of", "2026-01-01"],
-            ["submit", "--panel", "1001"], ["status"], ["history"],
+            ["submit", "--panel", "1001"], ["status"], ["history"], ["schedule"], ["inbox"],
         ]
         for command in commands {
             let r = try h.run("cparctl", command + ["--config", h.config])
