@@ -20,19 +20,22 @@ let package = Package(
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
 
+        // The one system layer: POSIX calls with EINTR and typed errors, durable files. Glibc only.
+        .target(name: "CPARSystem"),
+
         // Shared libcurl plumbing for the adapters that speak through libcurl.
-        .target(name: "CPARCurl", dependencies: ["CCurl"]),
+        .target(name: "CPARCurl", dependencies: ["CCurl", "CPARSystem"]),
 
         // Adapters, one per job.
-        .target(name: "CPAREMR", dependencies: ["CPARCore"]),
-        .target(name: "CPARStore", dependencies: ["CPARCore", "CSQLite"]),
-        .target(name: "CPARPayload", dependencies: ["CPARCore", "CLibXML2"]),
-        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARPayload", "CPARCurl", "CCurl"]),
-        .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARCurl", "CCurl"]),
+        .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem"]),
+        .target(name: "CPARStore", dependencies: ["CPARCore", "CPARSystem", "CSQLite"]),
+        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CLibXML2"]),
+        .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARSystem", "CPARPayload", "CPARCurl", "CCurl"]),
+        .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARSystem", "CPARCurl", "CCurl"]),
         .target(name: "CPARService", dependencies: [
-            "CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
+            "CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
         ]),
-        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
+        .target(name: "CPARCLI", dependencies: ["CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
 
         // Thin executables.
         .executableTarget(name: "cpard", dependencies: ["CPARCLI"]),
@@ -43,6 +46,7 @@ let package = Package(
 
         .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
+        .testTarget(name: "CPARSystemTests", dependencies: ["CPARSystem", "CPARTestSupport"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
         .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),

@@ -208,6 +208,14 @@ post f-8 "$GOOD"
 expect_eq "429 fault" "$CODE" 429
 check "429 carries Retry-After: 7" grep -qi '^Retry-After: 7' "$HDRS"
 
+faults '{"mode": "accept_sync", "tracking_id": "T-SHARED", "pad_header_bytes": 5000}'
+post hostile-1 "$GOOD"; C1=$CODE; H1=$(tracking); post hostile-2 "$GOOD"; H2=$(tracking)
+expect_eq "tracking_id: two keys answered with one tracking ID" "$C1 $H1 $H2" "200 T-SHARED T-SHARED"
+check "pad_header_bytes adds a 5000-byte X-Pad header" grep -qE '^X-Pad: x{5000}' "$HDRS"
+faults '{"tracking_id": ""}'
+post hostile-3 "$GOOD"
+expect_eq "an empty tracking_id is refused (500)" "$CODE" 500
+
 faults '{"slow_seconds": 2}'
 post f-9 "$GOOD" --max-time 1
 expect_eq "slow_seconds -> client times out (curl 28)" "$RC" 28

@@ -25,7 +25,8 @@ final class Context {
         let c = try config()
         try FileManager.default.createDirectory(atPath: c.stateDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
-        let s = try StateStore(path: c.databasePath)
+        // A read-only state directory still serves the commands that only read (SPEC §15); writes then fail.
+        let s = try StateStore.openForReading(path: c.databasePath)
         openedStore = s
         return s
     }

@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 import CPARService
 
 /// `validate` and `export`.
@@ -51,19 +52,19 @@ enum ReportCommands {
         let extract = source.extract(panel, policy: config.validation)
         var reasons: [String: [ReasonCode]] = [:]
         for f in extract.excluded { reasons[f.patientID] = f.reasons }
-        let writer = try PrivateFileWriter(path: path)
-        writer.row(["patient_id", "panel", "phn", "family_name", "given_name", "dob", "gender", "status",
+        // Patient data: 0600, whole or absent (no temporary copy left behind on any error).
+        var csv = CSVRow.line(["patient_id", "panel", "phn", "family_name", "given_name", "dob", "gender", "status",
                     "mrp_provider_id", "last_visit", "confirmation_date", "valid", "reasons"])
         for member in source.members(of: panel).sorted(by: { $0.membership.patientID < $1.membership.patientID }) {
             let p = member.patient
             let why = reasons[member.membership.patientID] ?? []
-            writer.row([member.membership.patientID, panel.label, p?.phn ?? "", p?.familyName ?? "", p?.givenName ?? "",
+            csv += CSVRow.line([member.membership.patientID, panel.label, p?.phn ?? "", p?.familyName ?? "", p?.givenName ?? "",
                         p?.dob?.description ?? "", p?.gender?.rawValue ?? "", p.map { $0.isActive ? "active" : "inactive" } ?? "",
                         p?.mrpProviderID ?? "", member.lastVisit?.description ?? "",
                         member.membership.confirmationDate?.description ?? "", why.isEmpty ? "yes" : "no",
                         why.map(\.rawValue).joined(separator: " ")])
         }
-        try writer.close()
+        try DurableFile.write(csv, to: path, mode: 0o600)
         let count = source.memberCount(of: panel)
         ctx.out("exported \(count) patients of panel \(panel.label) to \(path) (\(extract.patients.count) valid, \(extract.excluded.count) excluded)")
         return .success

@@ -8,14 +8,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(year: Int, month: Int, day: Int) {
         guard (1000...9999).contains(year), (1...12).contains(month),
               day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        daysSinceEpoch = Int32(era * 146097 + doe - 719468)
+        daysSinceEpoch = Int32(truncatingIfNeeded: Civil.days(year: year, month: month, day: day))
     }
 
     /// Parses exactly `YYYY-MM-DD`.
@@ -49,23 +42,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    public var components: (year: Int, month: Int, day: Int) {
-        let z = Int(daysSinceEpoch) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    public var components: (year: Int, month: Int, day: Int) { Civil.date(fromDays: Int(daysSinceEpoch)) }
 
     public var year: Int { components.year }
     public var month: Int { components.month }
     public var day: Int { components.day }
 
-    public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
+    /// Saturates at the ends of the representable range instead of trapping.
+    public func adding(days: Int) -> CivilDate {
+        CivilDate(daysSinceEpoch: Int32(clamping: Int(daysSinceEpoch).addingSaturated(days)))
+    }
+
+    /// The date of day number `days`, clamped into the representable range.
+    public init(clampingDays days: Int64) { daysSinceEpoch = Int32(clamping: days) }
 
     public var description: String {
         let c = components
@@ -79,4 +68,72 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 func pad(_ v: Int, _ width: Int) -> String {
     let s = String(v)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days_from_civil / civil_from_days): the one copy, used
+/// by every date parser and formatter in cpard. Values from outside (a registry's `Retry-After`, a stored time) go
+/// through the checked forms, which refuse years outside `Civil.years` instead of overflowing.
+public enum Civil {
+    /// The years the checked forms accept: far beyond any real date, small enough that no step can overflow.
+    public static let years: ClosedRange<Int> = -1_000_000_000...1_000_000_000
+
+    /// Days since 1970-01-01 of a valid date, or nil for an impossible date or a year outside `years`.
+    public static func checkedDays(year: Int, month: Int, day: Int) -> Int? {
+        guard years.contains(year), (1...12).contains(month), day >= 1,
+              day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        return days(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01. The caller has checked the date (month 1...12, day in the month, year in `years`).
+    @inlinable @inline(__always)
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year &- 1 : year
+        let era = (y >= 0 ? y : y &- 399) / 400
+        let yoe = y &- era &* 400
+        let mp = month > 2 ? month &- 3 : month &+ 9
+        let doy = (153 &* mp &+ 2) / 5 &+ day &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        return era &* 146_097 &+ doe &- 719_468
+    }
+
+    /// The date of day number `days` since 1970-01-01. Any day number is accepted: those beyond about ±10^15
+    /// (far outside any timestamp) are clamped there first, so nothing can overflow.
+    public static func date(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = min(max(days, -1_000_000_000_000_000), 1_000_000_000_000_000) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Day of the week of day number `days`: 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
+    public static func weekday(fromDays days: Int) -> Int {
+        let r = (days % 7 + 7) % 7
+        return (r + 4) % 7
+    }
+}
+
+extension Int {
+    /// `self + other`, clamped to `Int.min...Int.max` instead of trapping.
+    @inlinable
+    public func addingSaturated(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}
+
+extension Int64 {
+    /// `self + other`, clamped instead of trapping: for "now + a delay" on configured or received values.
+    @inlinable
+    public func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    @inlinable
+    public func addingSaturated(seconds: Int) -> Int64 { addingSaturated(Int64(seconds)) }
 }

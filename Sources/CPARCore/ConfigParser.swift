@@ -32,19 +32,21 @@ public enum ConfigParser {
             }
             seen[key] = lineNumber
             func fail(_ why: String) -> ConfigError { ConfigError(file: file, line: lineNumber, message: "\(key): \(why)") }
+            // No value has a use for control characters, and in a header, URL or path they would only do harm later.
+            if value.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                throw fail("control characters are not allowed")
+            }
             func path() throws -> String {
                 guard !value.isEmpty else { throw fail("a path is required") }
                 return resolve(value, base: base, credentials: credentialsDirectory)
             }
             func optionalPath() -> String? { value.isEmpty ? nil : resolve(value, base: base, credentials: credentialsDirectory) }
+            /// A duration within the key's limits (`ConfigDuration.limits`).
             func duration() throws -> Int {
-                guard let s = ConfigDuration.seconds(value) else { throw fail("expected a duration such as 30s, 5m, 1h or 5d") }
-                return s
-            }
-            func positiveDuration() throws -> Int {
-                let s = try duration()
-                guard s > 0 else { throw fail("must be greater than zero") }
-                return s
+                switch ConfigDuration.parse(value, key: key) {
+                case .success(let seconds): return seconds
+                case .failure(let refusal): throw fail(refusal.message)
+                }
             }
             func bool() throws -> Bool {
                 switch value.lowercased() {
@@ -65,23 +67,21 @@ public enum ConfigParser {
             case "emr.data_dir": config.emrDataDir = try path()
             case "state.dir": config.stateDir = try path()
             case "spool.dir": config.spoolDir = try path()
-            case "spool.rescan_interval": config.spoolRescanInterval = try positiveDuration()
+            case "spool.rescan_interval": config.spoolRescanInterval = try duration()
             case "registry.url":
-                guard value.hasPrefix("https://") || value.hasPrefix("http://"),
-                      let host = value.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).first,
-                      !host.isEmpty, !value.contains(" ") else { throw fail("expected an https:// URL") }
+                if let problem = ServiceURL.problem(value, schemes: ["https", "http"]) { throw fail(problem) }
                 config.registryURL = value
             case "registry.allow_insecure_http": config.allowInsecureHTTP = try bool()
             case "registry.client_cert": config.clientCert = optionalPath()
             case "registry.client_key": config.clientKey = optionalPath()
             case "registry.ca_file": config.caFile = optionalPath()
             case "registry.token_file": config.tokenFile = optionalPath()
-            case "registry.connect_timeout": config.connectTimeout = try positiveDuration()
-            case "registry.timeout": config.requestTimeout = try positiveDuration()
-            case "registry.poll_interval": config.pollInterval = try positiveDuration()
-            case "retry.min_backoff": config.minBackoff = try positiveDuration()
-            case "retry.max_backoff": config.maxBackoff = try positiveDuration()
-            case "retry.max_lifetime": config.maxLifetime = try positiveDuration()
+            case "registry.connect_timeout": config.connectTimeout = try duration()
+            case "registry.timeout": config.requestTimeout = try duration()
+            case "registry.poll_interval": config.pollInterval = try duration()
+            case "retry.min_backoff": config.minBackoff = try duration()
+            case "retry.max_backoff": config.maxBackoff = try duration()
+            case "retry.max_lifetime": config.maxLifetime = try duration()
             case "schedule.day": config.scheduleDay = try day()
             case "schedule.time": config.scheduleTime = try clock()
             case "schedule.timezone":
@@ -101,24 +101,24 @@ public enum ConfigParser {
                 config.validation.phnCheckDigit = p
             case "notify.maildir": config.notifyMaildir = optionalPath()
             case "notify.smtp_url":
-                guard value.isEmpty || value.hasPrefix("smtp://") || value.hasPrefix("smtps://") else {
-                    throw fail("expected an smtp:// or smtps:// URL")
-                }
+                if !value.isEmpty, let problem = ServiceURL.problem(value, schemes: ["smtp", "smtps"]) { throw fail(problem) }
                 config.smtpURL = value.isEmpty ? nil : value
             case "notify.from":
-                guard value.contains("@") else { throw fail("expected an address") }
+                guard let address = mailAddress(value), address.contains("@") else {
+                    throw fail("expected an address such as cpard@clinic.example or \"cpard <cpard@clinic.example>\"")
+                }
                 config.smtpFrom = value
             case "notify.smtp_username": config.smtpUsername = value.isEmpty ? nil : value
             case "notify.smtp_password_file": config.smtpPasswordFile = optionalPath()
-            case "notify.retry_interval": config.notifyRetryInterval = try positiveDuration()
+            case "notify.retry_interval": config.notifyRetryInterval = try duration()
             case "log.level":
                 guard let l = Config.LogLevel(rawValue: value) else {
                     throw fail("expected one of " + Config.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 config.logLevel = l
-            case "shutdown_timeout": config.shutdownTimeout = try positiveDuration()
+            case "shutdown_timeout": config.shutdownTimeout = try duration()
             case "metrics.textfile": config.metricsTextfile = optionalPath()
-            case "state.payload_retention": config.payloadRetention = try positiveDuration()
+            case "state.payload_retention": config.payloadRetention = try duration()
             default:
                 throw ConfigError(file: file, line: lineNumber, message: "unknown key '\(key)'")
             }
@@ -147,6 +147,19 @@ public enum ConfigParser {
             throw ConfigError(file: file, line: seen["registry.client_cert"] ?? seen["registry.client_key"],
                               message: "registry.client_cert and registry.client_key go together")
         }
+    }
+
+    /// The addr-spec of `Name <addr>` or a bare address, as the SMTP envelope will take it; nil when it would be
+    /// refused there (empty, or spaces, control characters or angle brackets in the address).
+    static func mailAddress(_ text: String) -> String? {
+        var address = Substring(text)
+        if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
+            address = address[address.index(after: open)..<close]
+        }
+        guard !address.isEmpty, !address.unicodeScalars.contains(where: {
+            $0.value <= 0x20 || $0.value == 0x7F || $0 == "<" || $0 == ">"
+        }) else { return nil }
+        return String(address)
     }
 
     /// `HH:MM` → minutes after midnight.

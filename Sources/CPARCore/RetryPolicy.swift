@@ -35,7 +35,8 @@ public struct RetryPolicy: Equatable, Sendable {
 
     /// True when a submission created at `created` has been retried for its whole lifetime (Unix seconds).
     public func givesUp(created: Int64, now: Int64) -> Bool {
-        now - created >= Int64(maxLifetime)
+        let (age, overflow) = now.subtractingReportingOverflow(created)
+        return overflow ? created < 0 : age >= Int64(maxLifetime)
     }
 
     public static func classify(httpStatus: Int) -> HTTPClass {

@@ -65,7 +65,7 @@ public struct SendCalendar: Sendable {
     public func civilDate(of date: Date) -> CivilDate {
         let t = seconds(date)
         let local = t + Int64(offset(at: t))
-        return CivilDate(daysSinceEpoch: Int32(floorDiv(local, 86400)))
+        return CivilDate(clampingDays: floorDiv(local, 86400))
     }
 
     // MARK: - Sending

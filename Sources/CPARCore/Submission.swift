@@ -82,8 +82,11 @@ public struct Acknowledgement: Equatable, Sendable {
     }
     public var status: Status
     public var trackingID: String
+    /// The errors whose code has the registry's code syntax (`Redaction.registryCode`).
     public var errors: [RegistryError]
-    public init(status: Status, trackingID: String, errors: [RegistryError] = []) {
-        self.status = status; self.trackingID = trackingID; self.errors = errors
+    /// How many `Error` elements were dropped: a code outside the syntax, or more than the parser keeps.
+    public var droppedErrors: Int
+    public init(status: Status, trackingID: String, errors: [RegistryError] = [], droppedErrors: Int = 0) {
+        self.status = status; self.trackingID = trackingID; self.errors = errors; self.droppedErrors = droppedErrors
     }
 }

@@ -1,3 +1,4 @@
+import CPARSystem
 import CCurl
 #if canImport(Glibc)
 import Glibc
@@ -31,11 +32,10 @@ public final class CurlUpload {
             offset += n
             return n
         case .file(let fd):
-            while true {
-                let n = Glibc.read(fd, buffer, count)
-                if n >= 0 { return n }
-                if errno == EINTR { continue }
-                readErrno = errno
+            do {
+                return try Posix.read(fd, into: buffer, count: count)
+            } catch {
+                readErrno = error.errno
                 return nil
             }
         }

@@ -23,14 +23,7 @@ public enum ISODate {
         default: length = 31
         }
         guard day <= length else { return nil }
-        // Howard Hinnant's days_from_civil (years here are positive).
-        let y = month <= 2 ? year &- 1 : year
-        let era = y / 400
-        let yoe = y &- era &* 400
-        let mp = month > 2 ? month &- 3 : month &+ 9
-        let doy = (153 &* mp &+ 2) / 5 &+ day &- 1
-        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
-        return Int32(truncatingIfNeeded: era &* 146_097 &+ doe &- 719_468)
+        return Int32(truncatingIfNeeded: Civil.days(year: year, month: month, day: day))
     }
 }
 
@@ -61,6 +54,6 @@ extension ISODate {
     /// YYYYMMDD (as from `packed`) → days since 1970-01-01.
     @inlinable
     public static func days(packed v: UInt32) -> Int32 {
-        CivilDate(year: Int(v / 10_000), month: Int(v / 100 % 100), day: Int(v % 100))!.daysSinceEpoch
+        Int32(truncatingIfNeeded: Civil.days(year: Int(v / 10_000), month: Int(v / 100 % 100), day: Int(v % 100)))
     }
 }

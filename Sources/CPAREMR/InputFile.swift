@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+import CPARSystem
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A read-only file read with `pread` at explicit offsets, so several workers can share one descriptor.
 final class InputFile: @unchecked Sendable {
@@ -11,46 +8,61 @@ final class InputFile: @unchecked Sendable {
     let size: Int
     private let fd: Int32
 
+    /// Opens `path` without blocking (a FIFO in the EMR directory must not hang cpard) and refuses anything but a
+    /// regular file, naming what it found.
     init(path: String) throws(EMRError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT { throw .missingFile(path) }
-            throw .unreadable(file: path, message: "cannot open: " + InputFile.errorText(code))
+        let fd: Int32
+        do {
+            fd = try Posix.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        } catch {
+            if error.code == .notFound { throw .missingFile(path) }
+            throw .unreadable(file: path, message: "cannot open: " + error.reason)
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
-            throw .unreadable(file: path, message: "cannot stat: " + InputFile.errorText(code))
+        let info: stat
+        do {
+            info = try Posix.fstat(fd, path: path)
+        } catch {
+            Posix.closeQuietly(fd)
+            throw .unreadable(file: path, message: "cannot stat: " + error.reason)
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw .unreadable(file: path, message: "not a regular file")
+        if let kind = InputFile.kindProblem(info.st_mode) {
+            Posix.closeQuietly(fd)
+            throw .unreadable(file: path, message: "is \(kind), not a regular file")
         }
         self.fd = fd
         self.size = Int(info.st_size)
-        #if canImport(Glibc)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        #endif
     }
 
-    deinit { close(fd) }
+    /// What a file is when it is not a regular file ("a directory", "a FIFO (named pipe)", …), else nil.
+    static func kindProblem(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "an unusual file"
+        }
+    }
+
+    deinit { Posix.closeQuietly(fd) }
 
     /// Reads up to `count` bytes at `offset` (never past `size`); returns how many were read (0 at the end).
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) throws(EMRError) -> Int {
         let wanted = min(count, size - offset)
         var done = 0
         while done < wanted {
-            let got = pread(fd, buffer + done, wanted - done, off_t(offset + done))
-            if got > 0 {
-                done += got
-            } else if got == 0 {
-                break  // the file shrank while we read it
-            } else if errno != EINTR {
-                throw .unreadable(file: path, message: "read failed: " + InputFile.errorText(errno))
+            let got: Int
+            do {
+                got = try Posix.pread(fd, into: buffer + done, count: wanted - done, at: offset + done, path: path)
+            } catch {
+                throw .unreadable(file: path, message: "read failed: " + error.reason)
             }
+            if got == 0 { break }  // the file shrank while we read it
+            done += got
         }
         return done
     }
@@ -72,5 +84,4 @@ final class InputFile: @unchecked Sendable {
         return size
     }
 
-    static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

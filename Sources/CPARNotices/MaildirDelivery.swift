@@ -1,3 +1,4 @@
+import CPARSystem
 import Foundation
 
 /// Delivers messages into `<root>/<recipient>/{tmp,new,cur}` (Maildir), crash-safe and idempotent.
@@ -34,69 +35,31 @@ public struct MaildirDelivery: Sendable {
 
         if let existing = try existingMessage(in: box, named: uniqueName) { return existing }
 
-        let tmpPath = box + "/tmp/" + uniqueName
         let newPath = box + "/new/" + uniqueName
-        let fd = open(tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .io(operation: "create", path: tmpPath, errno: errno) }
-        do throws(NoticeError) {
-            defer { close(fd) }
-            guard fchmod(fd, 0o600) == 0 else { throw NoticeError.io(operation: "chmod", path: tmpPath, errno: errno) }
-            try writeAll(fd, message, path: tmpPath)
-            guard fsync(fd) == 0 else { throw NoticeError.io(operation: "fsync", path: tmpPath, errno: errno) }
+        do {
+            // Maildir's protocol: written under tmp/, renamed into new/.
+            let file = try DurableFile(creating: newPath, mode: 0o600, temporaryPath: box + "/tmp/" + uniqueName)
+            try file.write(message)
+            try file.commit()
         } catch {
-            unlink(tmpPath)
-            throw error
+            throw NoticeError(error)
         }
-        guard rename(tmpPath, newPath) == 0 else {
-            let saved = errno
-            unlink(tmpPath)
-            throw .io(operation: "rename into", path: newPath, errno: saved)
-        }
-        try syncDirectory(box + "/new")
         return newPath
     }
 
     private func existingMessage(in box: String, named name: String) throws(NoticeError) -> String? {
-        for candidate in [box + "/new/" + name, box + "/cur/" + name] where access(candidate, F_OK) == 0 {
+        for candidate in [box + "/new/" + name, box + "/cur/" + name] where Posix.exists(candidate) {
             return candidate
         }
-        guard let dir = opendir(box + "/cur") else { throw .io(operation: "open", path: box + "/cur", errno: errno) }
-        defer { closedir(dir) }
         let flagged = name + ":2,"
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if entryName.hasPrefix(flagged) { return box + "/cur/" + entryName }
+        do {
+            return try Posix.listDirectory(box + "/cur").first { $0.hasPrefix(flagged) }.map { box + "/cur/" + $0 }
+        } catch {
+            throw NoticeError(error)
         }
-        return nil
     }
 
     private func makeDirectory(_ path: String) throws(NoticeError) {
-        if mkdir(path, 0o700) == 0 { return }
-        let saved = errno
-        var info = stat()
-        guard saved == EEXIST, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw .io(operation: "create directory", path: path, errno: saved == EEXIST ? ENOTDIR : saved)
-        }
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(NoticeError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "write", path: path, errno: errno)
-            }
-            offset += n
-        }
-    }
-
-    private func syncDirectory(_ path: String) throws(NoticeError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+        do { try Posix.makeDirectory(path, mode: 0o700) } catch { throw NoticeError(error) }
     }
 }

@@ -1,3 +1,5 @@
+import CPARSystem
+
 /// A failure notice that could not be delivered. Never carries the message text.
 public enum NoticeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A Maildir file name that is empty, starts with '.', or holds '/', ':' or control characters.
@@ -11,17 +13,16 @@ public enum NoticeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The SMTP exchange failed (libcurl's error text).
     case smtp(String)
 
+    /// A failed system call, as `.io`.
+    public init(_ error: SystemError) { self = .io(operation: error.call, path: error.path, errno: error.errno) }
+
     public var description: String {
         switch self {
         case .invalidUniqueName: "maildir: invalid message file name"
-        case .io(let operation, let path, let errno): "maildir: \(operation) \(path): \(String(cString: strerror(errno)))"
+        case .io(let operation, let path, let errno): "maildir: \(operation) \(path): \(SystemError.text(errno))"
         case .invalidAddress(let why): "notice address: \(why)"
         case .invalidURL: "notify.smtp_url: expected smtp:// or smtps://"
         case .smtp(let why): "smtp: \(why)"
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,4 +1,5 @@
 import Foundation
+import CPARCore
 
 /// Builds a failure notice as an RFC 5322 message: CRLF line ends, UTF-8 plain text, no line over 998 octets,
 /// header values stripped of CR/LF (no header injection), non-ASCII or long subjects RFC 2047-encoded.
@@ -11,7 +12,7 @@ public enum NoticeMessage {
                                date: Int64, messageID: String, extraHeaders: [(String, String)] = []) -> [UInt8] {
         var out: [UInt8] = []
         func header(_ name: String, _ value: String) { out += Array("\(name): \(value)\r\n".utf8) }
-        header("Date", RFC5322Date.format(date))
+        header("Date", Timestamp.rfc5322(date))
         header("From", headerValue(from))
         header("To", headerValue(to))
         header("Subject", encodedSubject(headerValue(subject)))

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARSystem
 
 /// Why a payload could not be written. Never carries a PHN, name or birth date: fields are named, not quoted.
 public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -10,6 +11,9 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, operation: String, errno: Int32)
     /// libxml2's writer failed (for example an output error it reported).
     case writer(String)
+
+    /// A failed system call, as `.io`.
+    public init(_ error: SystemError) { self = .io(path: error.path, operation: error.call, errno: error.errno) }
 
     public var description: String {
         switch self {

@@ -1,10 +1,6 @@
 import CPARCore
+import CPARSystem
 import CLibXML2
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where libxml2's writer sends its bytes: into memory, or to a file descriptor through a large buffer,
 /// hashing them with SHA-256 on the way.
@@ -79,17 +75,13 @@ final class PayloadOutput {
     }
 
     private func writeAll(_ start: UnsafeRawPointer, _ count: Int) -> Bool {
-        var p = start, n = count
-        while n > 0 {
-            let w = write(fd, p, n)
-            if w < 0 {
-                if errno == EINTR { continue }
-                failure = .io(path: path, operation: "write", errno: errno)
-                return false
-            }
-            p += w; n -= w
+        do {
+            try Posix.writeAll(fd, UnsafeRawBufferPointer(start: start, count: count), path: path)
+            return true
+        } catch {
+            failure = PayloadError(error)
+            return false
         }
-        return true
     }
 
     /// A libxml2 output buffer feeding this object. The caller keeps `self` alive while it is in use.
@@ -106,7 +98,4 @@ final class PayloadOutput {
 }
 
 /// `strerror` text for an errno value.
-func systemErrorText(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "error \(code)" }
-    return String(cString: text)
-}
+func systemErrorText(_ code: Int32) -> String { SystemError.text(code) }

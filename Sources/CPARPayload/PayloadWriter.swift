@@ -1,10 +1,6 @@
 import CLibXML2
 import CPARCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CPARSystem
 
 /// Serialises a panel extract as the submission payload (SPEC §6, `schema/cpar-submission.xsd`) with libxml2's
 /// xmlTextWriter. Layout: UTF-8 with an XML declaration, two-space indentation, one facility, practitioner or
@@ -31,28 +27,17 @@ public enum PayloadWriter {
         syncDirectory: Bool = true, hash: Bool = true
     ) throws(PayloadError) -> (sha256: String, bytes: Int) {
         try checkHeader(extract, header)
-        let temporary = path + ".tmp"
-        if unlink(temporary) != 0 && errno != ENOENT {
-            throw .io(path: temporary, operation: "unlink", errno: errno)
+        // A fixed temporary name: cpard is the only writer (the instance lock) and startup recovery removes `*.tmp`.
+        let file: DurableFile
+        do { file = try DurableFile(creating: path, mode: 0o600, temporaryPath: path + ".tmp") } catch { throw PayloadError(error) }
+        let output = PayloadOutput(fd: file.descriptor, path: file.temporaryPath, hashing: hash)
+        do {
+            try serialise(extract, header: header, into: output)
+        } catch {
+            file.discard()
+            throw error
         }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .io(path: temporary, operation: "open", errno: errno) }
-        var isOpen = true
-        var renamed = false
-        defer {
-            if isOpen { close(fd) }
-            if !renamed { unlink(temporary) }
-        }
-        // Exactly 0600 whatever the umask.
-        guard fchmod(fd, 0o600) == 0 else { throw .io(path: temporary, operation: "fchmod", errno: errno) }
-        let output = PayloadOutput(fd: fd, path: temporary, hashing: hash)
-        try serialise(extract, header: header, into: output)
-        if sync, fsync(fd) != 0 { throw .io(path: temporary, operation: "fsync", errno: errno) }
-        isOpen = false
-        guard close(fd) == 0 else { throw .io(path: temporary, operation: "close", errno: errno) }
-        guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
-        renamed = true
-        if sync && syncDirectory { try Self.syncDirectory(of: path) }
+        do { try file.commit(sync: sync, syncDirectory: syncDirectory) } catch { throw PayloadError(error) }
         return (output.sha256Hex(), output.byteCount)
     }
 
@@ -243,28 +228,14 @@ public enum PayloadWriter {
 
     /// Unix seconds as `YYYY-MM-DDThh:mm:ssZ`.
     static func utcTimestamp(_ seconds: Int64) throws(PayloadError) -> String {
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let rest = Int(seconds - days * 86400)
-        guard let day = Int32(exactly: days) else { throw .invalidField(field: "creation time", reason: "is out of range") }
-        let date = CivilDate(daysSinceEpoch: day)
-        guard (1000...9999).contains(date.year) else {
+        guard (1000...9999).contains(Civil.date(fromDays: Timestamp.split(seconds).days).year) else {
             throw .invalidField(field: "creation time", reason: "is outside the years 1000 to 9999")
         }
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+        return Timestamp.iso8601(seconds)
     }
 
     /// fsyncs the directory holding `path`, making the renames into it durable.
     public static func syncDirectory(of path: String) throws(PayloadError) {
-        let directory: String
-        if let slash = path.lastIndex(of: "/") {
-            directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        } else {
-            directory = "."
-        }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: directory, operation: "open", errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw .io(path: directory, operation: "fsync", errno: errno) }
+        do { try Posix.syncDirectory(Posix.directory(of: path)) } catch { throw PayloadError(error) }
     }
 }

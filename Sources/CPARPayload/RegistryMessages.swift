@@ -9,6 +9,10 @@ public enum RegistryMessages {
     public static let maxBodyBytes = 1 << 20
     /// Tracking IDs go into `GET {url}/{trackingId}`, so they are limited to URL-safe characters.
     public static let maxTrackingIDLength = 128
+    /// At most this many `Error` elements are kept from one acknowledgement; the rest are counted as dropped.
+    public static let maxErrors = 32
+    /// An `Error` message is clipped to this many characters.
+    public static let maxMessageCharacters = 1024
 
     /// `<Receipt xmlns="urn:cpard:registry:1"><TrackingId>T</TrackingId></Receipt>` → T.
     public static func parseReceipt(_ body: [UInt8]) throws(RegistryMessageError) -> String {
@@ -27,13 +31,17 @@ public enum RegistryMessages {
             guard let status = Acknowledgement.Status(rawValue: statusText) else { throw .invalidStatus }
             let tracking = try trackingID(in: root)
             var errors: [Acknowledgement.RegistryError] = []
+            var dropped = 0
             for node in children(of: root, named: "Error") {
                 guard let code = attribute(node, "code").map(trimmed), !code.isEmpty else {
                     throw .missingAttribute(element: "Error", attribute: "code")
                 }
-                errors.append(.init(code: code, message: trimmed(content(node))))
+                // Only codes in the registry's syntax are kept (a name or a PHN in a code is dropped whole), and
+                // only so many of them; a message is clipped (it is never shown: it may quote patient data).
+                guard let kept = Redaction.registryCode(code), errors.count < maxErrors else { dropped += 1; continue }
+                errors.append(.init(code: kept, message: String(trimmed(content(node)).prefix(maxMessageCharacters))))
             }
-            return Acknowledgement(status: status, trackingID: tracking, errors: errors)
+            return Acknowledgement(status: status, trackingID: tracking, errors: errors, droppedErrors: dropped)
         }
     }
 

@@ -12,7 +12,11 @@ public struct ConfigCheck: Sendable {
         let secrets = [("registry.client_key", config.clientKey), ("registry.token_file", config.tokenFile),
                        ("notify.smtp_password_file", config.smtpPasswordFile)]
         for case let (setting, path?) in secrets {
-            do { try ConfigLoader.checkPrivate(path, config: setting) } catch { problems.append("\(error)") }
+            do {
+                // One-line secrets are read as a send would read them: empty or multi-line ones are refused now.
+                if setting == "registry.client_key" { try ConfigLoader.checkPrivate(path, config: setting) }
+                else { _ = try ConfigLoader.readSecret(path, setting: setting) }
+            } catch { problems.append("\(error)") }
         }
         for case let (setting, path?) in [("registry.client_cert", config.clientCert), ("registry.ca_file", config.caFile)]
         where access(path, R_OK) != 0 {

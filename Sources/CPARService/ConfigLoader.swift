@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// Reads `cpard.conf` from disk and the secrets it points to. Loading the configuration never touches the secrets:
 /// panel administration runs without registry credentials (SPEC §12). They are checked where they are used (the
@@ -27,8 +28,12 @@ public enum ConfigLoader {
     /// A key or secret file that others (not the owner, not the group) can read or write is refused. `config` names
     /// where it comes from (the configuration file or the setting) in the error.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
-        var st = stat()
-        guard stat(file, &st) == 0, access(file, R_OK) == 0 else {
+        let st: stat
+        do { st = try Posix.stat(file) } catch {
+            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(error.reason)")
+        }
+        // stat needs only the directory; the user who will read the secret must be able to open it.
+        guard access(file, R_OK) == 0 else {
             throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
         }
         if st.st_mode & 0o007 != 0 {
@@ -37,12 +42,19 @@ public enum ConfigLoader {
         }
     }
 
-    /// Reads a one-line secret (token, password), trimmed; refused when others can read it.
+    /// Reads a one-line secret (token, password), trimmed of surrounding whitespace; refused when others can read
+    /// it. An empty one, or one with a line break or other control character inside (it would break an HTTP header),
+    /// is refused naming the file.
     public static func readSecret(_ file: String, setting: String? = nil) throws(ConfigError) -> String {
         try checkPrivate(file, config: setting ?? file)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, line: nil, message: "cannot read secret file")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw ConfigError(file: file, line: nil, message: "secret file is empty") }
+        guard !secret.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ConfigError(file: file, line: nil, message: "secret file holds more than one line or a control character")
+        }
+        return secret
     }
 }

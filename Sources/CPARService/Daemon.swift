@@ -65,7 +65,7 @@ public final class Daemon: @unchecked Sendable {
                 log.error("service.pass_failed", ["error": "\(error)"])
             }
             touch()
-            let now = Int64(Date().timeIntervalSince1970)
+            let now = ServiceClock.now()   // the clock the due times were computed with
             let rescan = now + Int64(runtime.config.spoolRescanInterval)
             // After a failed pass, wait before trying again rather than spin on work that stays due.
             let earliest = now + (failed ? Daemon.failureBackoff : 1)

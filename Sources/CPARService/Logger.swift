@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// One line per event on stderr: `event=NAME key=value …`, with a `<N>` syslog-priority prefix when
 /// `JOURNAL_STREAM` is set (journald adds its own timestamp), else an ISO 8601 UTC timestamp and the level.
@@ -20,13 +21,7 @@ public final class Logger: @unchecked Sendable {
 
     /// write(2) to fd 2; a closed or full stderr loses the line rather than the process (SIGPIPE is ignored).
     public static let standardError: @Sendable (String) -> Void = { line in
-        var bytes = Array(line.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return }
-            bytes = bytes.dropFirst(n)
-        }
+        try? Posix.writeAll(2, Array(line.utf8), path: "stderr")
     }
 
     public var level: Level {
@@ -85,16 +80,4 @@ public final class Logger: @unchecked Sendable {
     static func timestamp() -> String {
         ISO8601.format(Int64(Date().timeIntervalSince1970))
     }
-}
-
-/// ISO 8601 UTC timestamps (`2026-11-21T19:30:00Z`) from Unix seconds.
-public enum ISO8601 {
-    public static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let rest = Int(seconds - days * 86400)
-        let date = CivilDate(daysSinceEpoch: Int32(days))
-        return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
-    }
-
-    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import CPARCore
 import CPARStore
+import CPARSystem
 
 /// The optional Prometheus textfile (`metrics.textfile`) for node_exporter's textfile collector.
 public enum Metrics {
@@ -25,11 +26,13 @@ public enum Metrics {
         return out
     }
 
-    /// Written to a temporary file and renamed, so the collector never reads half a file.
+    /// The file's mode: node_exporter usually runs as another user, and the file holds no patient data.
+    public static let fileMode: mode_t = 0o644
+
+    /// Written durably (temporary name, fsync, rename), so the collector never reads half a file; the mode is
+    /// exactly `fileMode` whatever the umask.
     public static func write(store: StateStore, to path: String) throws {
-        let temp = path + ".tmp"
-        try Data(render(store: store).utf8).write(to: URL(fileURLWithPath: temp))
-        guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try DurableFile.write(render(store: store), to: path, mode: fileMode)
     }
 
     static func escape(_ s: String) -> String {

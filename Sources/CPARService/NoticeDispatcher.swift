@@ -15,7 +15,7 @@ public final class NoticeDispatcher {
     let clock: @Sendable () -> Int64
 
     public init(config: Config, store: StateStore, log: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+                clock: @escaping @Sendable () -> Int64 = ServiceClock.now) throws {
         self.config = config
         self.store = store
         self.log = log
@@ -36,6 +36,21 @@ public final class NoticeDispatcher {
 
     /// The Maildir file name of a notice: the same on every attempt.
     static func uniqueName(_ n: Notice) -> String { "\(n.created).cpard-\(n.id)-\(n.submissionID).cpard" }
+
+    /// Where a delivered notice's Maildir copy is now: `new/<name>`, `cur/<name>` or `cur/<name>:2,<flags>`
+    /// (a mail reader moves it); `new/<name>` when it is gone.
+    public static func maildirPath(of n: Notice, root: String) -> String {
+        let box = MaildirDelivery(root: root).mailbox(for: n.recipient)
+        let name = uniqueName(n)
+        for candidate in [box + "/new/" + name, box + "/cur/" + name] where access(candidate, F_OK) == 0 {
+            return candidate
+        }
+        let flagged = name + ":2,"
+        if let seen = (try? FileManager.default.contentsOfDirectory(atPath: box + "/cur"))?.first(where: { $0.hasPrefix(flagged) }) {
+            return box + "/cur/" + seen
+        }
+        return box + "/new/" + name
+    }
 
     static func message(_ n: Notice, from: String, panelLabel: String?) -> [UInt8] {
         NoticeMessage.rfc5322(from: from, to: n.recipient, subject: n.subject, body: n.body, date: n.created,
@@ -78,7 +93,7 @@ public final class NoticeDispatcher {
             } else {
                 left += 1
                 n.lastError = errors.joined(separator: "; ")
-                n.nextAttempt = now + Int64(config.notifyRetryInterval)
+                n.nextAttempt = now.addingSaturated(seconds: config.notifyRetryInterval)
                 log.warning("notice.retry", ["notice": n.id, "submission": n.submissionID, "error": n.lastError,
                                              "next_attempt": ISO8601.format(n.nextAttempt)])
             }

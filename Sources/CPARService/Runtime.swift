@@ -1,6 +1,7 @@
 import Foundation
 import CPARCore
 import CPARStore
+import CPARSystem
 import CPARPayload
 import CPARTransport
 
@@ -71,7 +72,7 @@ public final class Runtime {
     public func recover() throws -> (queued: Int, pending: Int) {
         let dir = config.stateDir + "/payloads"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".tmp") {
-            unlink(dir + "/" + name)
+            Posix.unlinkQuietly(dir + "/" + name)
         }
         let queued = try store.submissions(status: .queued).count
         let pending = try store.submissions(status: .pending).count

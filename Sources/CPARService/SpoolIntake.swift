@@ -1,6 +1,7 @@
 import Foundation
 import CPARCore
 import CPARStore
+import CPARSystem
 
 /// Takes `*.request` files from `spool/incoming/` into the store (SPEC §10). Dotfiles are ignored (writers write a
 /// dotfile, then rename). A file is first renamed into `spool/active/`, then its requests are committed, then it is
@@ -22,12 +23,16 @@ public final class SpoolIntake {
 
     var activeDir: String { config.spoolDir + "/active" }
 
+    /// Modes of the spool directories cpard creates, whatever the umask (an existing directory keeps its own):
+    /// `incoming/` is group-writable so the people and tools allowed to drop requests can (packaging gives it 2770);
+    /// `active/` and `rejected/` are cpard's, readable by the group.
+    public static let incomingMode: mode_t = 0o770
+    public static let privateMode: mode_t = 0o750
+
     public func prepareDirectories() throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: config.incomingDir, withIntermediateDirectories: true)
-        for dir in [config.rejectedDir, activeDir] {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-        }
+        try Posix.makeDirectories(config.spoolDir, mode: Self.privateMode)
+        try Posix.makeDirectory(config.incomingDir, mode: Self.incomingMode)
+        for dir in [config.rejectedDir, activeDir] { try Posix.makeDirectory(dir, mode: Self.privateMode) }
     }
 
     /// Takes every request waiting in the spool. Returns (taken, rejected).
@@ -43,14 +48,13 @@ public final class SpoolIntake {
         for name in try listing(config.incomingDir) {
             guard name.hasSuffix(".request") else { continue }
             let from = config.incomingDir + "/" + name
-            var st = stat()
-            guard lstat(from, &st) == 0 else { continue }
+            guard let st = try? Posix.lstat(from) else { continue }   // gone already (taken by another scan)
             if (st.st_mode & S_IFMT) != S_IFREG {
                 reject(name, in: config.incomingDir, why: (st.st_mode & S_IFMT) == S_IFLNK ? "is a symbolic link" : "is not a regular file")
                 rejected += 1
                 continue
             }
-            guard rename(from, activeDir + "/" + name) == 0 else { continue }
+            guard (try? Posix.rename(from, activeDir + "/" + name)) != nil else { continue }
             count(process(name, in: activeDir), &taken, &rejected)
         }
         return (taken, rejected)
@@ -90,7 +94,7 @@ public final class SpoolIntake {
                 }
             }
             CrashPoint.hit("spool-committed")
-            unlink(path)
+            Posix.unlinkQuietly(path)
             log.info("spool.taken", ["file": name, "panels": panels.count])
             return true
         } catch let e as SpoolRequest.Invalid {
@@ -107,34 +111,91 @@ public final class SpoolIntake {
     }
 
     private func readRequest(_ path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw SpoolRequest.Invalid(description: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+        let fd: Int32
+        do { fd = try Posix.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) } catch {
+            throw SpoolRequest.Invalid(description: "cannot open: \(error.reason)")
+        }
+        defer { Posix.closeQuietly(fd) }
+        guard let st = try? Posix.fstat(fd, path: path), (st.st_mode & S_IFMT) == S_IFREG else {
             throw SpoolRequest.Invalid(description: "is not a regular file")
         }
         guard st.st_size <= SpoolRequest.maximumSize else {
             throw SpoolRequest.Invalid(description: "is larger than \(SpoolRequest.maximumSize) bytes")
         }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        guard n == bytes.count, let text = String(validating: bytes, as: UTF8.self) else {
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try Posix.read(fd, into: raw.baseAddress! + got, count: raw.count - got, path: path) }
+            }
+            guard case .success(let count) = n, count > 0 else { break }
+            got += count
+        }
+        guard got == bytes.count, let text = String(validating: bytes, as: UTF8.self) else {
             throw SpoolRequest.Invalid(description: "is not readable UTF-8 text")
         }
         return text
     }
 
+    /// The longest name a rejected file gets, so that `<name>.reason` still fits in NAME_MAX (255 bytes).
+    static let longestRejectedName = 255 - ".reason".utf8.count
+
+    /// Moves a bad file to `rejected/` under a name no other rejected file has (postfix's "corrupt": every copy is
+    /// kept for inspection), with `<that name>.reason` beside it. A name too long to extend is shortened.
     private func reject(_ name: String, in dir: String, why: String) {
-        var target = config.rejectedDir + "/" + name
-        if FileManager.default.fileExists(atPath: target) { target += ".\(Int(Date().timeIntervalSince1970))-\(getpid())" }
-        guard rename(dir + "/" + name, target) == 0 else {
-            log.error("spool.error", ["file": name, "error": "cannot move to rejected/: \(String(cString: strerror(errno)))"])
+        let from = dir + "/" + name
+        var target: String?
+        for n in 0..<10_000 {
+            let candidate = Self.rejectedName(name, copy: n)
+            if candidate.hasSuffix(".reason") { continue }
+            let to = config.rejectedDir + "/" + candidate
+            do {
+                // link(2) never replaces an existing name, so two rejections cannot overwrite each other. A
+                // directory cannot be linked: it is renamed to a name that is free (only cpard writes rejected/).
+                do {
+                    try Posix.link(from, to)
+                } catch where error.code == .permissionDenied && Self.isDirectory(from) {
+                    if Posix.exists(to) { continue }
+                    try Posix.rename(from, to)
+                }
+                target = candidate
+                break
+            } catch where error.code == .exists {
+                continue
+            } catch {
+                log.error("spool.error", ["file": name, "error": "cannot move to rejected/: \(error)"])
+                return
+            }
+        }
+        guard let target else {
+            log.error("spool.error", ["file": name, "error": "cannot move to rejected/: no free name"])
             return
         }
-        let reason = "\(name): \(why)\n"
-        _ = FileManager.default.createFile(atPath: target + ".reason", contents: Data(reason.utf8),
-                                       attributes: [.posixPermissions: 0o640])
-        log.warning("spool.rejected", ["file": name, "reason": why])
+        do {
+            if Posix.exists(from) { try Posix.unlink(from) }
+            try DurableFile.write("\(name): \(why)\n", to: config.rejectedDir + "/" + target + ".reason", mode: 0o640)
+        } catch {
+            log.error("spool.error", ["file": name, "error": "\(error)"])
+        }
+        log.warning("spool.rejected", ["file": name, "reason": why, "kept_as": target == name ? nil : target])
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        guard let info = try? Posix.lstat(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// Copy `n` of `name` in `rejected/`: the name itself, then `name.1`, `name.2`, …, each cut (at a UTF-8
+    /// character boundary) to leave room for its suffix and for `.reason`.
+    static func rejectedName(_ name: String, copy n: Int) -> String {
+        let suffix = n == 0 ? "" : ".\(n)"
+        var bytes = Array(name.utf8)
+        let room = longestRejectedName - suffix.utf8.count
+        if bytes.count > room {
+            bytes.removeLast(bytes.count - room)
+            while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+            if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+        }
+        return String(decoding: bytes, as: UTF8.self) + suffix
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import CPARCore
 
 /// A parsed `*.request` file from the spool: `panel = <number>|all`, optional `reason = …`, `requested_by = …`.
+/// `reason` and `requested_by` are kept only as `Redaction.freeText` leaves them (no PHN, birth date or control
+/// character is ever stored or logged), and a refusal never quotes more of the file than that.
 public struct SpoolRequest: Equatable, Sendable {
     public enum Target: Equatable, Sendable { case all, panel(String) }
     public var target: Target
@@ -9,7 +11,9 @@ public struct SpoolRequest: Equatable, Sendable {
     public var requestedBy: String?
 
     public struct Invalid: Error, CustomStringConvertible {
+        /// Scrubbed: it goes into `rejected/<name>.reason` and the log, and may quote the file.
         public var description: String
+        public init(description: String) { self.description = Redaction.scrubQuoting(description) }
     }
 
     public static let maximumSize = 64 * 1024
@@ -36,7 +40,7 @@ public struct SpoolRequest: Equatable, Sendable {
         }
         guard let panel = values["panel"], !panel.isEmpty else { throw Invalid(description: "no 'panel = <number>|all' line") }
         return SpoolRequest(target: panel == "all" ? .all : .panel(panel),
-                            reason: values["reason"].flatMap { $0.isEmpty ? nil : $0 },
-                            requestedBy: values["requested_by"].flatMap { $0.isEmpty ? nil : $0 })
+                            reason: Redaction.freeText(values["reason"]),
+                            requestedBy: Redaction.freeText(values["requested_by"]))
     }
 }

@@ -1,9 +1,6 @@
+import CPARSystem
 import CSQLite
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One SQLite connection and its cache of prepared statements.
 /// Not thread-safe by itself: its owner (`StateStore`) is used from one thread at a time.
@@ -12,13 +9,33 @@ final class SQLiteConnection {
     private let db: OpaquePointer
     private var cache: [String: OpaquePointer] = [:]
 
-    /// Opens (creating with mode 0600 if absent) the database at `path`. Does not create parent directories.
-    init(path: String, busyTimeoutMilliseconds: Int32) throws(StoreError) {
+    /// How a connection opens its file.
+    enum Access {
+        /// Read-write, creating the file (mode 0600) if absent.
+        case readWrite
+        /// Read-only (`mode=ro`): sees a writer's committed changes, but needs the WAL's `-shm` file to exist or be
+        /// creatable.
+        case readOnly
+        /// Read-only and `immutable=1`: for a database in a directory nobody can write (a read-only mount), where
+        /// SQLite could not create `-shm`; it then reads the file as it is, with no locking.
+        case immutable
+    }
+
+    /// Opens the database at `path`. Does not create parent directories.
+    init(path: String, busyTimeoutMilliseconds: Int32, access: Access = .readWrite) throws(StoreError) {
         self.path = path
-        if path != ":memory:" { try Self.createPrivateFile(path) }
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc: Int32
+        switch access {
+        case .readWrite:
+            if path != ":memory:" { try Self.createPrivateFile(path) }
+            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+            rc = sqlite3_open_v2(path, &handle, flags, nil)
+        case .readOnly, .immutable:
+            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+            let uri = "file:" + Self.uriEscaped(path) + (access == .immutable ? "?immutable=1" : "?mode=ro")
+            rc = sqlite3_open_v2(uri, &handle, flags, nil)
+        }
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close_v2(handle)
@@ -29,6 +46,20 @@ final class SQLiteConnection {
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     }
 
+    /// A path as the path part of a `file:` URI: bytes other than unreserved characters and `/` percent-encoded.
+    static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80 && (c.isLetter || c.isNumber || "/-._~".contains(c)) {
+                out.append(c)
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
     deinit {
         for statement in cache.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(db)
@@ -37,12 +68,11 @@ final class SQLiteConnection {
     /// Creates the file with mode 0600 before SQLite sees it; SQLite then gives its -wal and -shm files the
     /// same mode. An existing file keeps its mode (an operator may have widened it on purpose).
     private static func createPrivateFile(_ path: String) throws(StoreError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode_t(0o600))
-        guard fd >= 0 else {
-            let code = errno
-            throw .open(path: path, message: String(cString: strerror(code)))
+        do {
+            Posix.closeQuietly(try Posix.open(path, O_RDWR | O_CREAT, mode: 0o600))
+        } catch {
+            throw .open(path: path, message: error.reason)
         }
-        close(fd)
     }
 
     /// Runs `body` with the cached statement for `sql`, preparing it on first use; resets it afterwards.

@@ -111,6 +111,17 @@ enum Schema {
 
     /// Brings the database up to `version` in one immediate transaction (safe when two processes open a fresh
     /// file at once: the second re-reads the version under the lock and sees the first's result).
+    /// For a read-only connection: the schema must be this build's exactly (an older one needs a writing command
+    /// to migrate it first).
+    static func checkReadable(_ db: SQLiteConnection) throws(StoreError) {
+        let current = try userVersion(db)
+        if current > version { throw .schemaTooNew(path: db.path, found: current, supported: version) }
+        if current < version {
+            throw .open(path: db.path, message: "schema version \(current) needs an upgrade, which a read-only state "
+                + "directory does not allow; run cpard or a writing cparctl command once with write access")
+        }
+    }
+
     static func migrate(_ db: SQLiteConnection) throws(StoreError) {
         // The common case, an up-to-date database, takes no write lock.
         let current = try userVersion(db)

@@ -94,6 +94,16 @@ extension StateStore {
                           bind: { (s) throws(StoreError) in try s.bind(1, id) }, row: Self.submissionRow)
     }
 
+    /// The id of a submission other than `excluding` that already holds `trackingID`, if any: a registry answer
+    /// naming it for another submission contradicts that one.
+    public func submissionID(trackingID: String, excluding: String) throws(StoreError) -> String? {
+        try db.queryFirst("SELECT id FROM submissions WHERE tracking_id = ?1 AND id <> ?2 LIMIT 1",
+                          "find tracking ID", bind: { (s) throws(StoreError) in
+                              try s.bind(1, trackingID)
+                              try s.bind(2, excluding)
+                          }) { $0.text(0) }
+    }
+
     /// The panel's most recent submission by insertion order (never by wall-clock time, which can step back):
     /// its current status.
     public func latestSubmission(panelID: Int64) throws(StoreError) -> Submission? {

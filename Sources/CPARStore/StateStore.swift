@@ -1,3 +1,6 @@
+import CPARSystem
+import Glibc
+
 /// cpard's SQLite state store: site, panels, memberships, submissions and notices. SPEC §3, §8.
 ///
 /// One `StateStore` is one SQLite connection. It is **not** safe to use from two threads at once: give each thread
@@ -19,6 +22,7 @@ public final class StateStore: @unchecked Sendable {
     /// schema as needed. Enables WAL, `synchronous=FULL`, foreign keys and a 5 s busy timeout.
     public init(path: String) throws(StoreError) {
         self.path = path
+        isReadOnly = false
         db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
         let mode = try db.queryFirst("PRAGMA journal_mode = WAL", "enable WAL") { $0.text(0) }
         guard mode?.lowercased() == "wal" || path == ":memory:" else {
@@ -32,6 +36,48 @@ public final class StateStore: @unchecked Sendable {
         try db.execute("PRAGMA journal_size_limit = 67108864", "set WAL size limit")
         try Schema.migrate(db)
     }
+
+    /// Opens an existing database for reading only (SPEC §15: `status`, `history`, `validate`, … work on a
+    /// read-only state directory). Nothing is created or migrated; every write fails with SQLite's "attempt to
+    /// write a readonly database". When SQLite cannot open the WAL read-only (no `-shm` file and a directory it
+    /// cannot create one in), the file is read as immutable: nobody can be writing it there.
+    public init(readingOnly path: String) throws(StoreError) {
+        self.path = path
+        isReadOnly = true
+        guard Posix.exists(path) else { throw .open(path: path, message: "no database (nothing has been stored yet)") }
+        var connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds,
+                                              access: .readOnly)
+        do throws(StoreError) {
+            try Schema.checkReadable(connection)
+        } catch {
+            if case .schemaTooNew = error { throw error }
+            connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds,
+                                              access: .immutable)
+            try Schema.checkReadable(connection)
+        }
+        db = connection
+    }
+
+    /// Opens read-write, or read-only when the database or its directory cannot be written (a read-only mount,
+    /// a directory without write permission): for commands that only read.
+    public static func openForReading(path: String) throws(StoreError) -> StateStore {
+        do {
+            return try StateStore(path: path)
+        } catch {
+            guard isUnwritable(path) else { throw error }
+            return try StateStore(readingOnly: path)
+        }
+    }
+
+    /// True when neither `path` nor (when absent) its directory can be written by this process.
+    public static func isUnwritable(_ path: String) -> Bool {
+        let directory = Posix.directory(of: path)
+        if access(directory, W_OK) != 0 { return true }
+        return Posix.exists(path) && access(path, W_OK) != 0
+    }
+
+    /// True when opened with `init(readingOnly:)`.
+    public let isReadOnly: Bool
 
     /// The schema version this build writes (`PRAGMA user_version` after opening).
     public static var schemaVersion: Int { Schema.version }

@@ -1,5 +1,6 @@
 import CCurl
 import CPARCore
+import CPARSystem
 import CPARCurl
 import Foundation
 
@@ -54,11 +55,12 @@ public final class CurlRegistryClient: RegistryTransport {
               !idempotencyKey.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value >= 0x7F }) else {
             return .permanent(reason: "invalid idempotency key")
         }
-        let fd = open(payloadPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .permanent(reason: "cannot open payload file: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        let fd: Int32
+        do { fd = try Posix.open(payloadPath, O_RDONLY) } catch {
+            return .permanent(reason: "cannot open payload file: \(error.reason)")
+        }
+        defer { Posix.closeQuietly(fd) }
+        guard let info = try? Posix.fstat(fd, path: payloadPath), (info.st_mode & S_IFMT) == S_IFREG else {
             return .permanent(reason: "payload is not a regular file")
         }
         let exchange = HTTPExchange()
@@ -70,7 +72,7 @@ public final class CurlRegistryClient: RegistryTransport {
             return ["Content-Type: application/xml", "Idempotency-Key: \(idempotencyKey)", "Expect:"]
         }
         if let errno = upload.readErrno {
-            return .permanent(reason: "cannot read payload file: \(String(cString: strerror(errno)))")
+            return .permanent(reason: "cannot read payload file: \(SystemError.text(errno))")
         }
         switch outcome {
         case .failed(let result): return result

@@ -1,10 +1,9 @@
 import CCurl
+import CPARCore
 
-/// Decides whether a failed exchange is worth retrying (SPEC §7).
+/// Decides whether a failed exchange is worth retrying (SPEC §7): libcurl's codes here, HTTP statuses by
+/// `RetryPolicy.classify` (the one list of retryable statuses).
 enum FailureClassifier {
-    /// HTTP statuses that mean "try again later".
-    static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
-
     /// A libcurl failure (the transfer did not produce a usable response). `detail` is libcurl's error text.
     static func classify(curl code: CURLcode, detail: String) -> RegistryResult {
         switch code {
@@ -62,15 +61,17 @@ enum FailureClassifier {
             || lowered.contains("ssl_error_syscall") || lowered.contains("broken pipe")
     }
 
-    /// A response whose status is not the one expected.
+    /// A response whose status is not the one expected. Only registry codes in the registry's code syntax are
+    /// named (`Redaction.registryCode`); the others are dropped.
     static func classify(status: Int, retryAfter: Int?, registryErrorCodes: [String]) -> RegistryResult {
-        let codes = registryErrorCodes.isEmpty ? "" : " (registry errors: \(registryErrorCodes.joined(separator: ", ")))"
-        if retryableStatuses.contains(status) {
-            return .retryable(reason: "HTTP \(status)\(codes)", retryAfter: retryAfter)
-        }
+        let kept = Redaction.registryCodes(registryErrorCodes).kept
+        let codes = kept.isEmpty ? "" : " (registry errors: \(kept.joined(separator: ", ")))"
         if (300..<400).contains(status) {
             return .permanent(reason: "HTTP \(status): redirects are not followed")
         }
-        return .permanent(reason: "HTTP \(status)\(codes)")
+        switch RetryPolicy.classify(httpStatus: status) {
+        case .retryable: return .retryable(reason: "HTTP \(status)\(codes)", retryAfter: retryAfter)
+        case .success, .permanent: return .permanent(reason: "HTTP \(status)\(codes)")
+        }
     }
 }

@@ -21,12 +21,21 @@ final class HTTPExchange {
         return true
     }
 
-    func header(_ line: String) {
-        if line.hasPrefix("HTTP/") { retryAfter = nil; sawResponse = true; return }   // a new response (e.g. after 100 Continue)
-        guard let colon = line.firstIndex(of: ":") else { return }
-        if line[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" {
-            retryAfter = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+    /// The longest `Retry-After` value looked at: an HTTP date is 29 characters, delta-seconds far fewer.
+    static let maxRetryAfterBytes = 64
+
+    /// One header line, as bytes (libcurl hands over whole lines, up to its own 100 KiB limit). Only the status
+    /// line and `Retry-After` are read; a `Retry-After` longer than `maxRetryAfterBytes` is ignored, so nothing
+    /// the registry sends in a header grows without bound or reaches a log.
+    func header(_ line: UnsafeBufferPointer<UInt8>) {
+        if line.starts(with: "HTTP/".utf8) { retryAfter = nil; sawResponse = true; return }   // a new response (e.g. after 100 Continue)
+        let name = "retry-after".utf8
+        guard line.count > name.count, line[name.count] == UInt8(ascii: ":"),
+              zip(line.prefix(name.count), name).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) else { return }
+        let value = line.dropFirst(name.count + 1)
+        guard value.count <= Self.maxRetryAfterBytes + 4 else { retryAfter = nil; return }
+        let text = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        retryAfter = text.utf8.count <= Self.maxRetryAfterBytes ? text : nil
     }
 
     static let writeCallback: CCurl_data_callback = { ptr, size, count, userdata in
@@ -43,10 +52,10 @@ final class HTTPExchange {
         let total = size * count
         guard total > 0, let ptr else { return total }
         guard let userdata else { return 0 }
-        let line = ptr.withMemoryRebound(to: UInt8.self, capacity: total) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
+        let exchange = CurlEasy.context(userdata, as: HTTPExchange.self)
+        ptr.withMemoryRebound(to: UInt8.self, capacity: total) {
+            exchange.header(UnsafeBufferPointer(start: $0, count: total))
         }
-        CurlEasy.context(userdata, as: HTTPExchange.self).header(line)
         return total
     }
 }

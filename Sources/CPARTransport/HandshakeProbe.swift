@@ -1,3 +1,4 @@
+import CPARSystem
 import CCurl
 import CPARCurl
 import Foundation
@@ -29,9 +30,7 @@ enum HandshakeProbe {
             let remaining = Int(deadline.timeIntervalSinceNow * 1000)
             guard remaining > 0 else { return nil }   // still waiting for our request: the session was accepted
             var ready = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let polled = poll(&ready, 1, Int32(remaining))
-            if polled < 0 && errno == EINTR { continue }
-            guard polled > 0 else { return nil }
+            guard let polled = try? Posix.call("poll", { poll(&ready, 1, Int32(remaining)) }), polled > 0 else { return nil }
             switch easy.receive(into: &buffer) {
             case .success: return nil                              // data or a clean close: not a refusal
             case .failure(let error) where error.code == CURLE_AGAIN: continue   // e.g. session tickets

@@ -51,13 +51,4 @@ struct ArgumentsTests {
         let j = JSON.object([("b", 1), ("a", .string("q\"\n\u{01}é")), ("n", nil), ("l", [true, false])])
         #expect(j.rendered(indent: nil) == #"{"b":1,"a":"q\"\n\u0001é","n":null,"l":[true,false]}"#)
     }
-
-    @Test func inboxHeadersUnfoldCRLFAndDecodeEncodedWords() {
-        let h = InboxCommand.parseHeaders("To: a@b\r\nSubject: =?UTF-8?B?w6lsw6g=?=\r\n =?UTF-8?B?dmU=?=\r\nX-Cpard-Panel: 7\r\n\r\nbody: no\r\n")
-        #expect(h["to"] == "a@b")
-        #expect(h["x-cpard-panel"] == "7")
-        #expect(h["body"] == nil)
-        #expect(InboxCommand.decodeWords(h["subject"] ?? "") == "élève")
-        #expect(InboxCommand.decodeWords("plain =?utf-8?Q?caf=C3=A9_au?= lait") == "plain café au lait")
-    }
 }

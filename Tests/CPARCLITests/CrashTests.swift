@@ -9,13 +9,13 @@ struct CrashTests {
     func setUp(faults: [String: Any]) throws -> (Harness, RegistrySimulator) { try Harness.submittable(faults: faults) }
     func history(_ h: Harness) throws -> [[String: Any]] { try h.history() }
 
-    /// Runs passes until the panel's submission is final (or `limit` passes).
+    /// Runs passes until the panel's submission is final (or `limit` passes), each a minute later than the last
+    /// on cpard's clock (`CPARD_CLOCK_OFFSET`), so any retry backoff has passed without sleeping.
     func settle(_ h: Harness, limit: Int = 6) throws -> String? {
-        for _ in 0..<limit {
+        for pass in 1...limit {
             let status = try history(h).first?["status"] as? String
             if status == "Submitted" || status == "Failed" { return status }
-            try h.run("cpard", ["--once", "--config", h.config])
-            usleep(1_100_000)
+            try h.once(later: 60 * pass)
         }
         return try history(h).first?["status"] as? String
     }
@@ -27,7 +27,7 @@ struct CrashTests {
         try h.ctl("submit", "--panel", "1001")
         var crashed = try h.run("cpard", ["--once", "--config", h.config], environment: ["CPARD_CRASH_AT": point])
         if point == "poll-returned" && crashed.status == 0 {
-            usleep(1_100_000)   // the first poll answered "processing"; the crash comes at the next poll
+            // The first poll answered "processing"; the crash comes at the next poll (`--once` polls every Pending).
             crashed = try h.run("cpard", ["--once", "--config", h.config], environment: ["CPARD_CRASH_AT": point])
         }
         #expect(crashed.status != 0, "the process was killed at \(point)")

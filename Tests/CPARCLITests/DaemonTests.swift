@@ -154,7 +154,9 @@ struct DaemonTests {
         let d = try RunningDaemon(h, notify: nil)
         defer { d.stop() }
         #expect(d.waitForLog("event=submission.sending"))
-        for _ in 0..<100 where sim.posts.isEmpty { usleep(50_000) }
+        let posted = Date().addingTimeInterval(60)
+        while sim.posts.isEmpty && Date() < posted { usleep(50_000) }
+        #expect(!sim.posts.isEmpty, "the POST is in flight when SIGTERM comes")
         let start = Date()
         d.signal(SIGTERM)
         #expect(d.waitForExit(timeout: 10))

@@ -41,14 +41,15 @@ struct LifecycleTests {
     }
 
     @Test func finishedPayloadsArePrunedAfterTheRetention() throws {
-        let (h, sim) = try setUp(extra: "state.payload_retention = 1s\n")
+        let (h, sim) = try setUp(extra: "state.payload_retention = 1h\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
         try once(h)
         let payloads = h.dir.appendingPathComponent("state/payloads")
         #expect(try FileManager.default.contentsOfDirectory(atPath: payloads.path).count == 1)
-        sleep(2)
-        let pass = try once(h)
+        #expect(!(try once(h).stderr.contains("event=payload.pruned")), "kept within the retention")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: payloads.path).count == 1)
+        let pass = try h.once(later: 3700)
         #expect(pass.stderr.contains("event=payload.pruned"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: payloads.path).isEmpty)
         #expect((try history(h).first?["payload_sha256"] as? String)?.count == 64, "history keeps the hash")
@@ -88,10 +89,32 @@ struct LifecycleTests {
         for secret in ["123456782", "223456783", "Zed-Family", "Alpha", "1970-01-02"] { #expect(!text.contains(secret)) }
     }
 
+    @Test func inboxListsTheStoresNoticesWhereverAMailReaderMovedThem() throws {
+        let (h, sim) = try setUp(faults: ["mode": "reject_sync", "errors": [["code": "E42", "message": "x"]]])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        try once(h)
+        let first = try #require(try h.inbox().first)
+        let path = try #require(first["path"] as? String)
+        #expect(path.contains("/new/"))
+        #expect(first["subject"] as? String == "CPAR submission failed: panel 1001 (\(try h.history().first?["period"] as? String ?? "?"))")
+        #expect(first["date"] is String)
+        // A mail reader marks it seen: new/<name> → cur/<name>:2,S.
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let seen = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("cur/\(name):2,S").path
+        try FileManager.default.moveItem(atPath: path, toPath: seen)
+        #expect(try h.inbox().first?["path"] as? String == seen)
+        #expect(try h.ctl("inbox", "--json", "--recipient", "OPS@clinic.example").stdout.contains(seen))
+        #expect(try h.ctl("inbox", "--recipient", "someone@else.example").stdout.contains("no messages"))
+        #expect(try h.ctl("inbox").stdout.contains("CPAR submission failed: panel 1001"))
+    }
+
     @Test func retryableFailuresBackOffAndKeepTheIdempotencyKey() throws {
-        // A 3-second backoff: long enough that the immediate second pass is surely before next_attempt.
+        // A 1-hour backoff: a second pass at once is an hour early whatever the machine's speed; the later passes
+        // run on a clock moved forward (CPARD_CLOCK_OFFSET), not after a sleep.
         let (h, sim) = try setUp(faults: ["fail_status": 503, "fail_count": 2],
-                                 extra: "retry.min_backoff = 3s\nretry.max_backoff = 3s\n")
+                                 extra: "retry.min_backoff = 1h\nretry.max_backoff = 1h\n")
         defer { sim.stop(); h.cleanup() }
         try h.ctl("submit", "--panel", "1001")
         try once(h)
@@ -101,10 +124,12 @@ struct LifecycleTests {
         #expect((s["error"] as? String)?.contains("503") == true)
         try once(h)
         #expect(sim.posts.count == 1, "the backoff is honoured: nothing is sent before next_attempt")
-        for _ in 0..<15 where try status(h)["status"] as? String != "Submitted" {
-            sleep(1)
-            try once(h)
-        }
+        try h.once(later: 3700)
+        #expect(sim.posts.count == 2, "sent again once the backoff has passed")
+        #expect(try status(h)["status"] as? String == "Queued")
+        try h.once(later: 3700)
+        #expect(sim.posts.count == 2, "the second backoff counts from the second attempt")
+        try h.once(later: 7400)
         s = try status(h)
         #expect(s["status"] as? String == "Submitted")
         let keys = Set(sim.posts.compactMap { $0["idempotency_key"] as? String })
@@ -141,7 +166,8 @@ struct LifecycleTests {
         try h.ctl("submit", "--panel", "1001")
         let p = try TestProcess(Harness.binDir.appendingPathComponent("cpard").path, ["--once", "--config", h.config],
                                 logPath: h.dir.appendingPathComponent("cpard-killed.log").path)
-        for _ in 0..<200 where try sim.requests().isEmpty { usleep(50_000) }
+        let deadline = Date().addingTimeInterval(60)
+        while try sim.requests().isEmpty && Date() < deadline { usleep(50_000) }
         kill(p.pid, SIGKILL)
         p.process.waitUntilExit()
         #expect(try status(h)["status"] as? String == "Queued")

@@ -49,4 +49,10 @@ extension Harness {
     func once(environment: [String: String] = [:]) throws -> Output {
         try run("cpard", ["--once", "--config", config], environment: environment)
     }
+
+    /// `cpard --once` as if `seconds` later (`CPARD_CLOCK_OFFSET`): what a later pass does, without sleeping.
+    @discardableResult
+    func once(later seconds: Int) throws -> Output {
+        try once(environment: ["CPARD_CLOCK_OFFSET": String(seconds)])
+    }
 }

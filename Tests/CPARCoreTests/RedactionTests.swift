@@ -44,3 +44,39 @@ import Testing
         #expect(out.count == 300)
     }
 }
+
+@Suite struct RegistryCodeAndFreeTextTests {
+    @Test func registryCodesAreKeptOnlyInTheRegistrySyntax() {
+        for ok in ["E101", "PANEL_UNKNOWN", "A.B-C_9", "X", String(repeating: "A", count: 64), "E12345"] {
+            #expect(Redaction.registryCode(ok) == ok, "\(ok)")
+        }
+        for bad in ["", "Smith", "SMITH, JOHN", "e101", "E 101", "PHN_123456789", "E-123-456", "DOB_1980-05-01",
+                    "E101\n", "É101", String(repeating: "A", count: 65), "CODE<x>", "A\u{202E}B"] {
+            #expect(Redaction.registryCode(bad) == nil, "\(bad)")
+        }
+        let (kept, dropped) = Redaction.registryCodes(["E1", "Zed-Family", "E2"])
+        #expect(kept == ["E1", "E2"] && dropped == 1)
+    }
+
+    @Test func freeTextKeepsWordsAndDropsNumbersThatMayIdentifyAPatient() {
+        #expect(Redaction.freeText("fixed PHNs after the audit") == "fixed PHNs after the audit")
+        #expect(Redaction.freeText("PHN 123456789 fixed") == "PHN [redacted] fixed")
+        #expect(Redaction.freeText("PHN 1234-56789 fixed") == "PHN [redacted] fixed")
+        #expect(Redaction.freeText("born 1980-05-01 / 01/05/80") == "born [redacted] / [redacted]")
+        #expect(Redaction.freeText("ticket 12345, room 4") == "ticket 12345, room 4")
+        #expect(Redaction.freeText("Dr. Côté (ops@clinic.example)") == "Dr. Côté (ops@clinic.example)")
+        // Nothing that could forge a log field, a header or a terminal escape.
+        #expect(Redaction.freeText("a\nevent=forged \"x\" <b> \u{1B}[31m") == "a eventforged x b [31m")
+        // Scrubbing twice changes nothing (spool text is scrubbed when read and again when stored).
+        let once = Redaction.freeText("PHN 123456789, born 1980-05-01")
+        #expect(Redaction.freeText(once) == once)
+        #expect(Redaction.freeText("   ") == nil)
+        #expect(Redaction.freeText(nil) == nil)
+        #expect(Redaction.freeText(String(repeating: "w", count: 500))?.count == Redaction.maxFreeTextLength)
+    }
+
+    @Test func refusalsQuotingAFileAreScrubbedToo() {
+        #expect(Redaction.scrubQuoting("line 2: unknown key '123456789'") == "line 2: unknown key '[redacted]'")
+        #expect(Redaction.scrubQuoting("no panel '4711'") == "no panel '4711'")
+    }
+}

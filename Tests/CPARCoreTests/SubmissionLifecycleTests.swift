@@ -159,42 +159,136 @@ import Testing
         #expect(s.attempts == 0)
     }
 
+    func request(_ trigger: SubmissionTrigger = .manual, latest: Submission?, scheduled: Submission? = nil,
+                 at now: Int64, seed: UInt64 = 1) -> RequestDecision {
+        var rng = SeededRandom(seed: seed)
+        let r = SubmissionRequest(panelID: 3, panelLabel: "4001", period: Period("2026-03")!, trigger: trigger,
+                                  requestedBy: "SIGUSR1", reason: "re-queued after failure")
+        return SubmissionLifecycle.request(r, latest: latest, scheduledForPeriod: scheduled, now: now,
+                                           earliestSend: now + 7, random: &rng)
+    }
+
     @Test func requeueMakesAFreshSubmission() throws {
         var failed = submission(.failed, attempts: 12, tracking: "T-1")
         failed.error = "registry rejected: E1 x"
         failed.delivered = created + 100
         failed.patients = 40
         let now = created + 86400
-        let s = try apply(.requeued, failed, at: now, seed: 77)
+        guard case .accepted(let s) = request(latest: failed, at: now, seed: 77) else {
+            Issue.record("a Failed panel takes a request"); return
+        }
         #expect(s.status == .queued)
         #expect(s.id != failed.id)
         #expect(s.id.count == 36)
         #expect(Array(s.id)[14] == "4")                   // version 4
-        #expect("89AB".contains(Array(s.id)[19]))         // RFC 4122 variant
+        #expect("89ab".contains(Array(s.id)[19]))         // RFC 4122 variant
         #expect(s.panelID == 3 && s.panelLabel == "4001" && s.period == Period("2026-03"))
         #expect(s.trigger == .manual)
-        #expect(s.created == now && s.updated == now && s.nextAttempt == now)
+        #expect(s.created == now && s.updated == now && s.nextAttempt == now + 7, "as the calendar allows")
         #expect(s.attempts == 0)
         #expect(s.error == nil && s.delivered == nil && s.trackingID == nil && s.patients == nil)
         #expect(s.payloadPath == nil && s.payloadSHA256 == nil)
-        #expect(s.requestedBy == "ops" && s.reason == "monthly")
+        #expect(s.requestedBy == "SIGUSR1" && s.reason == "re-queued after failure")
         // Same seed, same id; another seed, another.
-        #expect(try apply(.requeued, failed, at: now, seed: 77).id == s.id)
-        #expect(try apply(.requeued, failed, at: now, seed: 78).id != s.id)
-        let again = try apply(.requeued, submission(.submitted), at: now)
+        #expect(request(latest: failed, at: now, seed: 77) == .accepted(s))
+        guard case .accepted(let other) = request(latest: failed, at: now, seed: 78) else { Issue.record("accepted"); return }
+        #expect(other.id != s.id)
+        guard case .accepted(let again) = request(latest: submission(.submitted), at: now) else {
+            Issue.record("a Submitted panel takes a request"); return
+        }
         #expect(again.status == .queued)
+        guard case .accepted = request(latest: nil, at: now) else { Issue.record("a new panel takes a request"); return }
+    }
+
+    @Test func requestWhileQueuedOrPendingIsANoOp() {
+        for status in [SubmissionStatus.queued, .pending] {
+            let active = submission(status)
+            #expect(request(latest: active, at: created + 10) == .alreadyActive(active))
+        }
+    }
+
+    @Test func scheduledRequestsAreKeyedByPanelAndPeriod() {
+        let done = submission(.submitted)
+        #expect(request(.scheduled, latest: done, scheduled: done, at: created + 10) == .alreadyScheduled(done))
+        // A manual request for the same period is not limited.
+        guard case .accepted = request(.manual, latest: done, scheduled: done, at: created + 10) else {
+            Issue.record("manual requests are not keyed by period"); return
+        }
+    }
+
+    @Test func requestTextIsScrubbed() {
+        var rng = SeededRandom(seed: 1)
+        let r = SubmissionRequest(panelID: 3, panelLabel: "4001", period: Period("2026-03")!, trigger: .manual,
+                                  requestedBy: "ops\nevent=forged", reason: "PHN 123 456 789 fixed")
+        guard case .accepted(let s) = SubmissionLifecycle.request(r, latest: nil, scheduledForPeriod: nil, now: created,
+                                                                  earliestSend: created, random: &rng) else {
+            Issue.record("accepted"); return
+        }
+        #expect(s.reason == "PHN [redacted] fixed")
+        #expect(s.requestedBy == "ops eventforged")
+    }
+
+    @Test func sendingCountsTheAttemptAndTheFirstAttemptTime() throws {
+        let s = try apply(.sending, submission(.queued, attempts: 0), at: created + 30)
+        #expect(s.attempts == 1 && s.firstAttempt == created + 30 && s.status == .queued)
+        let again = try apply(.sending, s, at: created + 90)
+        #expect(again.attempts == 2 && again.firstAttempt == created + 30)
+    }
+
+    @Test func deferralAndPayloadKeepTheSubmissionQueued() throws {
+        let held = try apply(.deferred(until: created + 86400), submission(.queued))
+        #expect(held.status == .queued && held.nextAttempt == created + 86400)
+        let built = try apply(.payloadBuilt(path: "/p/x.xml", sha256: "cd", patients: 12), submission(.queued))
+        #expect(built.status == .queued && built.payloadPath == "/p/x.xml" && built.payloadSHA256 == "cd"
+                && built.patients == 12)
+    }
+
+    @Test func contradictingAnswersFailAtOnceWhenResolved() throws {
+        var rng = SeededRandom(seed: 1)
+        func resolve(_ e: LifecycleEvent, _ s: Submission, owner: String? = nil) throws(LifecycleError) -> Submission {
+            try SubmissionLifecycle.resolve(e, to: s, now: created + 60, policy: policy, pollInterval: 600, random: &rng,
+                                            trackingIDOwner: { _ in owner })
+        }
+        let other = try resolve(.acknowledged(Acknowledgement(status: .accepted, trackingID: "T-2")),
+                                submission(.pending, tracking: "T-1"))
+        #expect(other.status == .failed)
+        #expect(other.error?.hasPrefix("unusable registry answer: acknowledgement is for tracking ID 'T-2'") == true)
+        // A synchronous 200 (or a receipt) naming another submission's tracking ID.
+        for e in [LifecycleEvent.acknowledged(Acknowledgement(status: .accepted, trackingID: "T-9")),
+                  .posted(trackingID: "T-9")] {
+            let s = try resolve(e, submission(.queued), owner: "other-id")
+            #expect(s.status == .failed, "\(e.name)")
+            #expect(s.error == "unusable registry answer: tracking ID 'T-9' belongs to submission other-id")
+            #expect(s.delivered == nil)
+        }
+        #expect(try resolve(.posted(trackingID: ""), submission(.queued)).status == .failed)
+        // Not a contradiction: a transition the lifecycle does not allow still throws.
+        #expect(throws: LifecycleError.self) { try resolve(.sending, submission(.submitted)) }
+        // The submission's own tracking ID is no contradiction.
+        #expect(try apply(.acknowledged(Acknowledgement(status: .accepted, trackingID: "T-1")),
+                          submission(.pending, tracking: "T-1")).status == .submitted)
+    }
+
+    @Test func rejectionDropsCodesOutsideTheRegistrySyntax() throws {
+        let ack = Acknowledgement(status: .rejected, trackingID: "T-1", errors: [
+            .init(code: "E101", message: ""), .init(code: "Smith, John", message: ""),
+            .init(code: "PHN_123456789", message: ""),
+        ], droppedErrors: 1)
+        let s = try apply(.acknowledged(ack), submission(.queued))
+        #expect(s.error == "registry rejected: E101, 3 codes withheld (not in the registry's code syntax)")
     }
 
     @Test func everyInvalidTransitionThrows() {
         let ack = { (st: Acknowledgement.Status) in LifecycleEvent.acknowledged(Acknowledgement(status: st, trackingID: "T-1")) }
         let events: [LifecycleEvent] = [.posted(trackingID: "T-1"), ack(.accepted), ack(.rejected), ack(.processing),
                                         .retryableFailure("x", retryAfter: nil), .permanentFailure("x"),
-                                        .validationFailed([.noFacility]), .requeued]
+                                        .validationFailed([.noFacility]), .sending, .deferred(until: created + 1),
+                                        .payloadBuilt(path: "/p", sha256: "ab", patients: 1)]
         let allowed: [SubmissionStatus: Set<Int>] = [
-            .queued: [0, 1, 2, 3, 4, 5, 6],
+            .queued: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
             .pending: [1, 2, 3, 4, 5],
-            .failed: [7],
-            .submitted: [7],
+            .failed: [],
+            .submitted: [],
         ]
         for status in SubmissionStatus.allCases {
             for (i, e) in events.enumerated() {

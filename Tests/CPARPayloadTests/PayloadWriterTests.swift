@@ -252,3 +252,20 @@ import Testing
         #expect(throws: PayloadError.self) { _ = try PayloadWriter.utcTimestamp(400_000_000_000) }
     }
 }
+
+/// Issue 8 item 3 (the writer's part): a full disk is an I/O error naming the file, and leaves no temporary copy.
+@Suite(.serialized) struct PayloadDiskFullTests {
+    @Test func aFullDiskIsAnIOErrorAndLeavesNothingBehind() throws {
+        let disk = try SmallMount(bytes: 16 * 1024)
+        defer { disk.unmount() }
+        let patients = (0..<600).map { Fixtures.patient(String(100_000_000 + $0 * 1_000), family: "Family\($0)", given: "Given") }
+        let path = disk.file("payload.xml")
+        #expect {
+            _ = try PayloadWriter.write(Fixtures.extract(patients: patients), header: Fixtures.header, to: path)
+        } throws: { error in
+            guard case .io(let p, let operation, let code)? = error as? PayloadError else { return false }
+            return p == path + ".tmp" && operation == "write" && code == ENOSPC
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path) == [])
+    }
+}

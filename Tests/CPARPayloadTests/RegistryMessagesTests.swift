@@ -100,6 +100,20 @@ import Testing
         ])
     }
 
+    @Test func codesOutsideTheRegistrySyntaxAreDroppedAndCounted() throws {
+        var errors = ""
+        for i in 0..<40 { errors += #"<Error code="E\#(i)">m</Error>"# }
+        let body = #"<Acknowledgement xmlns="urn:cpard:registry:1" status="rejected"><TrackingId>T</TrackingId>"#
+            + #"<Error code="Zed-Family">Zed-Family, Alpha</Error><Error code="PHN_123456782">x</Error>"#
+            + #"<Error code="OK_1">"# + String(repeating: "m", count: 5000) + "</Error>" + errors + "</Acknowledgement>"
+        let ack = try RegistryMessages.parseAcknowledgement(Array(body.utf8))
+        #expect(ack.errors.first?.code == "OK_1")
+        #expect(ack.errors.first?.message.count == RegistryMessages.maxMessageCharacters)
+        #expect(ack.errors.count == RegistryMessages.maxErrors)
+        #expect(ack.droppedErrors == 2 + 41 - RegistryMessages.maxErrors)
+        #expect(!ack.errors.contains { $0.code.contains("Zed") || $0.code.contains("123456782") })
+    }
+
     @Test func acknowledgementProblems() {
         let head = #"<Acknowledgement xmlns="urn:cpard:registry:1""#
         #expect(ackError(head + #" status="done"><TrackingId>T</TrackingId></Acknowledgement>"#) == .invalidStatus)

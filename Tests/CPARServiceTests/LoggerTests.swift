@@ -1,3 +1,4 @@
+import CPARCore
 import Foundation
 import Testing
 @testable import CPARService

@@ -29,3 +29,23 @@ struct SpoolRequestTests {
         }
     }
 }
+
+@Suite struct SpoolRequestScrubbingTests {
+    @Test func reasonAndRequesterAreScrubbedBeforeAnyoneSeesThem() throws {
+        let r = try SpoolRequest.parse("panel = 1001\nreason = PHN 123456789 was wrong\nrequested_by = ops 1980-05-01\n")
+        #expect(r.reason == "PHN [redacted] was wrong")
+        #expect(r.requestedBy == "ops [redacted]")
+        let blank = try SpoolRequest.parse("panel = 1001\nreason = \"<>\"\n")
+        #expect(blank.reason == nil)
+    }
+
+    @Test func aRefusalNeverQuotesAPHN() {
+        do {
+            _ = try SpoolRequest.parse("panel = 1001\n123456789 = x\n")
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(!error.description.contains("123456789"))
+            #expect(error.description.contains("unknown key"))
+        }
+    }
+}

@@ -79,6 +79,45 @@ import Testing
         #expect(registry.calls.isEmpty, "nothing is sent")
     }
 
+    @Test func aPayloadDirectoryThatCannotBeMadeLeavesItQueuedUntilItCan() throws {
+        let registry = ScriptedRegistry([.acknowledged(Acknowledgement(status: .accepted, trackingID: "T1"))])
+        let (runtime, panel, dir) = try fixture(registry)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A file where the payload directory should be: mkdir fails (ENOTDIR/EEXIST), as on a broken disk.
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir + "/state/payloads", contents: Data())
+        _ = try runtime.engine.request(panel: panel, trigger: .manual)
+        try runtime.pass()
+        var s = try #require(try runtime.store.latestSubmission(panelID: panel.id))
+        #expect(s.status == .queued, "never Failed for an I/O error while preparing")
+        #expect(s.attempts == 0 && s.nextAttempt != nil && s.error?.contains("payloads") == true)
+        #expect(registry.calls.isEmpty)
+        try FileManager.default.removeItem(atPath: dir + "/state/payloads")
+        s.nextAttempt = 0
+        try runtime.store.updateSubmission(s)   // as if the backoff had passed
+        try runtime.pass()
+        #expect(try runtime.store.latestSubmission(panelID: panel.id)?.status == .submitted)
+    }
+
+    @Test func aSynchronousAcknowledgementNamingAnotherSubmissionsTrackingIDFailsAtOnce() throws {
+        let registry = ScriptedRegistry([.acknowledged(Acknowledgement(status: .accepted, trackingID: "T1")),
+                                         .acknowledged(Acknowledgement(status: .accepted, trackingID: "T1"))])
+        let (runtime, panel, dir) = try fixture(registry)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try runtime.engine.request(panel: panel, trigger: .manual)
+        try runtime.pass()
+        let first = try #require(try runtime.store.latestSubmission(panelID: panel.id))
+        #expect(first.status == .submitted)
+        _ = try runtime.engine.request(panel: panel, trigger: .manual)
+        try runtime.pass()
+        let second = try #require(try runtime.store.latestSubmission(panelID: panel.id))
+        #expect(second.id != first.id)
+        #expect(second.status == .failed)
+        #expect(second.error == "unusable registry answer: tracking ID 'T1' belongs to submission \(first.id)")
+        #expect(second.trackingID == nil)
+        #expect(try runtime.store.submission(id: first.id)?.status == .submitted)
+    }
+
     @Test func requestsForPanelsThatAreNotCPAREnabledAreRefused() throws {
         let (runtime, _, dir) = try fixture(ScriptedRegistry([]))
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -67,34 +67,51 @@ import Testing
     }
 
     @Test func aWriterWaitsForAnotherConnectionsLongTransaction() throws {
+        // The other writer is ready (its connection open) before the lock is taken, starts writing while it is
+        // held, and must finish only after it is released: had it not waited (no busy timeout) it would fail
+        // with "database is locked", or finish while the lock is still held. Waits are on conditions with
+        // generous deadlines; the lock is held 0.5 s after the writer started, well within the 5 s busy timeout.
         try withTempDirectory { dir in
             let path = dir + "/cpard.sqlite"
             let holder = try StateStore(path: path)
             let panel = try holder.insertPanel(makePanel("A"))
             let panelID = panel.id
-            let started = DispatchSemaphore(value: 0)
+            let ready = DispatchSemaphore(value: 0)
+            let locked = DispatchSemaphore(value: 0)
             let finished = DispatchSemaphore(value: 0)
+            let writing = Atomic<Bool>(false)
+            let released = Atomic<Bool>(false)
             let result = Mutex<String?>(nil)
+            let finishedAfterRelease = Mutex<Bool?>(nil)
             let thread = Thread {
-                started.wait()
                 do {
                     let other = try StateStore(path: path)
+                    ready.signal()
+                    locked.wait()
+                    writing.store(true, ordering: .sequentiallyConsistent)
                     try other.assign(patientID: "late", panelID: panelID, confirmationDate: nil)
+                    finishedAfterRelease.withLock { $0 = released.load(ordering: .sequentiallyConsistent) }
                     result.withLock { $0 = "ok" }
                 } catch {
+                    ready.signal()
                     result.withLock { $0 = "\(error)" }
                 }
                 finished.signal()
             }
             thread.start()
+            #expect(ready.wait(timeout: .now() + 60) == .success)
             try holder.transaction {
                 try holder.assign(patientID: "early", panelID: panelID, confirmationDate: nil)
-                started.signal()
-                // Hold the write lock for a while so the other writer has to wait on it (well within 5 s).
-                Thread.sleep(forTimeInterval: 0.3)
+                locked.signal()
+                let deadline = Date().addingTimeInterval(60)
+                while !writing.load(ordering: .sequentiallyConsistent) && Date() < deadline { usleep(1000) }
+                Thread.sleep(forTimeInterval: 0.5)
+                #expect(result.withLock { $0 } == nil, "the other writer cannot finish while the lock is held")
+                released.store(true, ordering: .sequentiallyConsistent)
             }
-            finished.wait()
+            #expect(finished.wait(timeout: .now() + 60) == .success)
             #expect(result.withLock { $0 } == "ok")
+            #expect(finishedAfterRelease.withLock { $0 } == true, "it waited for the lock")
             #expect(try holder.memberships().map(\.patientID) == ["early", "late"])
         }
     }

@@ -48,3 +48,12 @@ import Testing
         #expect(FailureClassifier.classify(curl: CURLE_SSL_CONNECT_ERROR, detail: reset).isRetryable)
     }
 }
+
+@Suite struct FailureClassifierCodeTests {
+    @Test func onlyCodesInTheRegistrySyntaxAreNamed() {
+        #expect(FailureClassifier.classify(status: 422, retryAfter: nil, registryErrorCodes: ["E1", "Smith, John", "X_123456789"])
+                == .permanent(reason: "HTTP 422 (registry errors: E1)"))
+        #expect(FailureClassifier.classify(status: 503, retryAfter: nil, registryErrorCodes: ["Smith"])
+                == .retryable(reason: "HTTP 503", retryAfter: nil))
+    }
+}

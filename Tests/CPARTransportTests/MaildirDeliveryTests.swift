@@ -99,7 +99,30 @@ import Testing
             _ = try MaildirDelivery(root: blocker).deliver(recipient: "ops", uniqueName: "n", message: [])
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix("maildir: create directory \(blocker)"))
+            #expect(error.description.hasPrefix("maildir: mkdir \(blocker)"))
         }
+    }
+}
+
+/// A full disk while delivering a notice: an I/O error naming the file, nothing left in tmp/ or new/, and a later
+/// delivery (space back) works.
+@Suite(.serialized) struct MaildirDiskFullTests {
+    @Test func aFullDiskLeavesNoHalfMessage() throws {
+        let disk = try SmallMount(bytes: 64 * 1024)
+        defer { disk.unmount() }
+        let maildir = MaildirDelivery(root: disk.path + "/maildir")
+        let big = [UInt8](repeating: 0x41, count: 256 * 1024)
+        #expect {
+            try maildir.deliver(recipient: "ops@clinic.example", uniqueName: "n1", message: big)
+        } throws: { error in
+            guard case .io(let operation, let path, let code)? = error as? NoticeError else { return false }
+            return operation == "write" && path.hasSuffix("/tmp/n1") && code == ENOSPC
+        }
+        let box = maildir.mailbox(for: "ops@clinic.example")
+        for sub in ["tmp", "new", "cur"] {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: box + "/" + sub).isEmpty, "\(sub)")
+        }
+        let path = try maildir.deliver(recipient: "ops@clinic.example", uniqueName: "n1", message: Array("small".utf8))
+        #expect(path == box + "/new/n1")
     }
 }

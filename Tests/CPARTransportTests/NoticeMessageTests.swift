@@ -1,3 +1,4 @@
+import CPARCore
 @testable import CPARNotices
 import Foundation
 import Testing
@@ -43,7 +44,7 @@ import Testing
         (Int64(4_102_444_799), "Thu, 31 Dec 2099 23:59:59 +0000"),
     ])
     func dateIsRFC5322InUTC(unix: Int64, expected: String) {
-        #expect(RFC5322Date.format(unix) == expected)
+        #expect(Timestamp.rfc5322(unix) == expected)
     }
 
     @Test func nonASCIISubjectIsEncodedWordsThatDecodeBack() throws {

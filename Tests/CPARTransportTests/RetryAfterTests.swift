@@ -22,3 +22,30 @@ import Testing
         }
     }
 }
+
+/// Issue 8 item 1: a registry's `Retry-After` must never trap, whatever year it names.
+@Suite struct RetryAfterExtremeTests {
+    @Test(arguments: [
+        "Sun, 06 Nov 99999999999999 08:49:37 GMT",
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+        "Sun, 06 Nov -99999999999999 08:49:37 GMT",
+        "Sun, 06 Nov 99999 08:49:37 GMT",
+        "Sun, 06 Nov 94 08:49:37 GMT",
+        "Sun, 31 Feb 2024 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 6 Nov 1994 08:49:37 GMT",
+        "Xyz, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT extra",
+    ])
+    func hostileDatesAreUnreadableNotFatal(_ value: String) {
+        #expect(RetryAfter.seconds(value, now: 1_800_000_000) == nil)
+    }
+
+    @Test func extremeClocksAndDatesClampInsteadOfOverflowing() {
+        #expect(RetryAfter.seconds("Fri, 31 Dec 9999 23:59:59 GMT", now: .min) == RetryAfter.maximum)
+        #expect(RetryAfter.seconds("Mon, 01 Jan 0001 00:00:00 GMT", now: .max) == 0)
+        #expect(RetryAfter.seconds("Fri, 31 Dec 9999 23:59:59 GMT", now: 0) == RetryAfter.maximum)
+        #expect(RetryAfter.seconds("\t30 ", now: 0) == 30)
+    }
+}

@@ -41,7 +41,10 @@ FAULT_DEFAULTS = {
     "fail_status": 503, "fail_count": 0, "retry_after": None, "slow_seconds": 0,
     "drop_count": 0, "garbage_count": 0, "huge_count": 0,
     "poll_fail_status": 503, "poll_fail_count": 0,
+    "tracking_id": None, "pad_header_bytes": 0,
 }
+# faults whose value is a string (or null) rather than a number
+STRING_FAULTS = ("tracking_id",)
 
 VERBOSE = False
 
@@ -77,11 +80,15 @@ def parse_faults(path: str, raw: bytes) -> dict:
     faults.update(data)
     if faults["mode"] not in MODES:
         raise FaultsError(f"faults file {path}: 'mode' must be one of {', '.join(MODES)}")
+    for key in STRING_FAULTS:
+        value = faults[key]
+        if value is not None and (not isinstance(value, str) or not value or "\r" in value or "\n" in value):
+            raise FaultsError(f"faults file {path}: '{key}' must be null or a one-line non-empty string")
     for key in FAULT_DEFAULTS:
-        if key in ("mode", "errors"):
+        if key in ("mode", "errors") or key in STRING_FAULTS:
             continue
         value = faults[key]
-        if key == "retry_after" and value is None:
+        if key == "retry_after" and (value is None or isinstance(value, str)):
             continue
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not numeric or value < 0 or (key != "slow_seconds" and not isinstance(value, int)):
@@ -208,8 +215,10 @@ class Registry:
     def save_state(self) -> None:
         write_atomic(self.state_path, json.dumps({"submissions": self.subs, "keys": self.keys}).encode())
 
-    def new_submission(self, key: str | None, status: str | None, errors: list | None) -> str:
-        tid = str(uuid.uuid4())
+    def new_submission(self, key: str | None, status: str | None, errors: list | None,
+                       tracking_id: str | None = None) -> str:
+        # A forced tracking ID (fault 'tracking_id') answers a new key with an ID the registry already gave out.
+        tid = tracking_id or str(uuid.uuid4())
         # sync: answered 200 + acknowledgement at POST time (accept_sync, reject_sync)
         self.subs[tid] = {"key": key, "status": status, "errors": errors or [], "polls": 0,
                           "sync": status is not None}
@@ -310,6 +319,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
+        reg = self.server.registry
+        with reg.lock:
+            try:
+                pad = reg.current_faults()["pad_header_bytes"]
+            except FaultsError:
+                pad = 0
+        if pad:
+            self.send_header("X-Pad", "x" * pad)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -405,7 +422,7 @@ class Handler(BaseHTTPRequestHandler):
                 mode = faults["mode"]
                 status = {"accept_sync": "accepted", "reject_sync": "rejected"}.get(mode)
                 errors = faults["errors"] if status == "rejected" else []
-                tid = reg.new_submission(key, status, errors)
+                tid = reg.new_submission(key, status, errors, faults["tracking_id"])
             sub = reg.subs[tid]
         if sub["sync"]:
             return Reply(200, ack_xml(tid, sub["status"], sub["errors"]), outcome="ack", tracking_id=tid,
