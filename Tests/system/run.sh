@@ -142,7 +142,7 @@ critical "edit cpard.conf" sh_ct 'c=/etc/cpard/cpard.conf && sed -i \
 critical "install the client certificate, CA and key" sh_ct 'install -m 0644 /srv/cpard-test/certs/client.pem /etc/cpard/client.pem &&
        install -m 0644 /srv/cpard-test/certs/ca.pem /etc/cpard/registry-ca.pem &&
        install -m 0600 /srv/cpard-test/certs/client.key /etc/cpard/client.key'
-check "cpard --check-config (as root) accepts it" in_ct cpard --check-config --config /etc/cpard/cpard.conf
+check "cpard --check-config (as root) accepts it" in_ct cpard --check-config
 
 # Before cpard ever started: site and panels as the cpard user.
 if out=$(ctl site set --name "Test Clinic" --site-id 480123 2>&1); then pass "cparctl site set before cpard first starts"
@@ -297,7 +297,10 @@ unexpected=$(echo "$errors" | grep -Ev "$expected")
 if [ -z "$unexpected" ]; then pass "journalctl -p err holds only expected events"
 else fail "journalctl -p err holds only expected events" "$unexpected"; fi
 
-in_ct systemctl stop cpard.service
+# Removing the package stops the units; purging keeps the clinic's records (state and spool).
+check "apt-get purge stops cpard and keeps /var/lib/cpard" sh_ct 'apt-get purge -y -q cpard >/dev/null &&
+  ! systemctl is-active --quiet cpard.service && ! systemctl is-active --quiet cpard-nudge.path &&
+  [ ! -e /usr/bin/cpard ] && [ ! -e /etc/cpard/cpard.conf ] && [ -s /var/lib/cpard/cpard.sqlite ]'
 teardown
 trap - EXIT
 if [ -z "$leftover" ]; then pass "torn down: no processes, mounts or cgroup left"
