@@ -110,8 +110,7 @@ public final class Daemon: @unchecked Sendable {
                 let sig = sigwaitinfo(&set, &info)
                 guard sig > 0 else { continue }
                 guard let self else { return }
-                let sender = info._sifields._kill.si_pid
-                if Daemon.isFromInside(sender: sender) {
+                if Daemon.isFromInside(code: info.si_code, sender: info._sifields._kill.si_pid) {
                     self.log.warning("service.signal_ignored", ["signal": Daemon.name(sig), "code": info.si_code,
                                                                 "reason": "sent by cpard itself"])
                     continue
@@ -125,9 +124,11 @@ public final class Daemon: @unchecked Sendable {
     }
     private var signalThread: pthread_t?
 
-    /// A signal whose sender is this process (SI_TKILL from `pthread_kill`/`tgkill`, or SI_USER/SI_QUEUE from
-    /// `kill`/`sigqueue` of our own PID).
-    static func isFromInside(sender: pid_t) -> Bool { sender == getpid() }
+    /// A signal whose sender is this process: SI_TKILL from `pthread_kill`/`tgkill`, or SI_USER/SI_QUEUE from
+    /// `kill`/`sigqueue`, with our own PID as the sender. Other codes (the kernel's) carry no sender.
+    static func isFromInside(code: Int32, sender: pid_t) -> Bool {
+        [Int32(SI_USER), Int32(SI_QUEUE), Int32(SI_TKILL)].contains(code) && sender == getpid()
+    }
 
     /// Fault injection for the tests (`CPARD_SELF_SIGNAL=USR1` or `USR2`): once ready, cpard sends itself the signal
     /// the way the Swift runtime's crash handler does (to the signal thread) and by `kill(getpid())`; both must be

@@ -45,6 +45,9 @@ mount -t tmpfs -o mode=0755,nosuid,nodev run "$root/run"
 
 # No host file systems, swap or network configuration inside.
 : > "$root/etc/fstab"
+# A Docker-built image forbids maintainer scripts to start or stop services (policy-rc.d exits 101); a Debian host
+# has no such file, and the package's prerm must be seen stopping cpard.
+rm -f "$root/usr/sbin/policy-rc.d"
 echo cpard-test > "$root/etc/hostname"
 # Units that would touch the host (kernel settings, modules, devices, disks, clocks, consoles) or do nothing useful
 # here (timers that go to the network, the host's database) are masked.
@@ -59,7 +62,7 @@ for unit in systemd-sysctl.service systemd-modules-load.service kmod-static-node
     dev-hugepages.mount dev-mqueue.mount tmp.mount swap.target cryptsetup.target remote-fs.target \
     apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
     fstrim.timer man-db.timer logrotate.timer postgresql.service cron.service ssh.service rsyslog.service \
-    polkit.service; do
+    polkit.service packagekit.service; do
   ln -sf /dev/null "$root/etc/systemd/system/$unit"
 done
 # The host's generators would turn its fstab, crypttab and init scripts into units.

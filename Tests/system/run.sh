@@ -298,9 +298,10 @@ if [ -z "$unexpected" ]; then pass "journalctl -p err holds only expected events
 else fail "journalctl -p err holds only expected events" "$unexpected"; fi
 
 # Removing the package stops the units; purging keeps the clinic's records (state and spool).
-check "apt-get purge stops cpard and keeps /var/lib/cpard" sh_ct 'apt-get purge -y -q cpard >/dev/null &&
-  ! systemctl is-active --quiet cpard.service && ! systemctl is-active --quiet cpard-nudge.path &&
-  [ ! -e /usr/bin/cpard ] && [ ! -e /etc/cpard/cpard.conf ] && [ -s /var/lib/cpard/cpard.sqlite ]'
+check "apt-get purge cpard" sh_ct 'apt-get purge -y -q cpard'
+check "... stopped cpard and its path unit" sh_ct '! systemctl is-active --quiet cpard.service && ! systemctl is-active --quiet cpard-nudge.path'
+check "... removed the binaries and the conffile" sh_ct '[ ! -e /usr/bin/cpard ] && [ ! -e /etc/cpard/cpard.conf ]'
+check "... and kept the state (submission history)" sh_ct '[ -s /var/lib/cpard/cpard.sqlite ]'
 teardown
 trap - EXIT
 if [ -z "$leftover" ]; then pass "torn down: no processes, mounts or cgroup left"
