@@ -156,6 +156,15 @@ critical "the registry simulator listens" sh_ct 'for i in $(seq 100); do [ -s /r
 
 critical "systemctl enable --now" in_ct systemctl enable --now cpard.service cpard-monthly.timer cpard-nudge.path
 
+check "systemd-analyze verify on the installed units" in_ct systemd-analyze verify --man=no /lib/systemd/system/cpard.service \
+  /lib/systemd/system/cpard-monthly.service /lib/systemd/system/cpard-monthly.timer /lib/systemd/system/cpard-nudge.path \
+  /lib/systemd/system/cpard-nudge.service
+exposure=$(in_ct systemd-analyze security cpard.service 2>&1 | sed -n 's/.*Overall exposure level for cpard.service: \([0-9.]*\).*/\1/p')
+if [ -n "$exposure" ] && awk "BEGIN { exit !($exposure <= 2.0) }"; then pass "systemd-analyze security cpard.service: $exposure"
+else fail "systemd-analyze security cpard.service at most 2.0" "${exposure:-no score}"; fi
+check "the monthly timer is waiting for its next run" sh_ct '[ "$(systemctl show -P ActiveState cpard-monthly.timer)" = active ] &&
+  systemctl list-timers --no-legend cpard-monthly.timer | grep -q cpard-monthly.timer'
+
 # --- SPEC §12 checks
 show() { in_ct systemctl show -P "$1" cpard.service; }
 # signal_main SIG: sends SIG to cpard's main process (never to a PID 0 or empty: that would be our own group).
