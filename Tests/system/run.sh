@@ -115,6 +115,19 @@ check "postinst made user, groups and directories" sh_ct '
   id cpard && getent group cpard-submit | grep -q cpard &&
   [ "$(stat -c %U:%a /var/lib/cpard)" = cpard:750 ] &&
   [ "$(stat -c %U:%G:%a /var/spool/cpard/incoming)" = cpard:cpard-submit:2770 ]'
+# The postinst without systemd (a chroot or container without it): the same user, groups and directories by
+# adduser and install. Run with no /run/systemd and a PATH without systemd-* tools, after removing what it made.
+check "postinst without systemd makes the same user, groups and directories" sh_ct '
+  userdel cpard && groupdel cpard-submit && { groupdel cpard 2>/dev/null || true; } && rm -rf /var/lib/cpard /var/spool/cpard &&
+  mkdir /tmp/nosd && for f in /usr/bin/* /usr/sbin/*; do case ${f##*/} in systemd-*) ;; *) ln -sf "$f" /tmp/nosd/ ;; esac; done &&
+  unshare -m sh -c "mount -t tmpfs none /run && PATH=/tmp/nosd /var/lib/dpkg/info/cpard.postinst configure" &&
+  rm -r /tmp/nosd &&
+  id cpard && getent group cpard-submit | grep -q cpard &&
+  [ "$(stat -c %U:%G:%a /var/lib/cpard)" = cpard:cpard:750 ] &&
+  [ "$(stat -c %U:%G:%a /var/spool/cpard)" = cpard:cpard-submit:750 ] &&
+  [ "$(stat -c %U:%G:%a /var/spool/cpard/incoming)" = cpard:cpard-submit:2770 ] &&
+  [ "$(stat -c %U:%G:%a /var/spool/cpard/active)" = cpard:cpard:750 ] &&
+  [ "$(stat -c %U:%G:%a /var/spool/cpard/rejected)" = cpard:cpard-submit:2750 ]'
 check "cpard.conf is a conffile" sh_ct 'dpkg-query -W -f="\${Conffiles}" cpard | grep -q /etc/cpard/cpard.conf'
 
 # Test PKI, sample EMR export, and the registry simulator (mutual TLS) inside the container.
