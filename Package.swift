@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARSystem", "CPARPayload", "CPARCurl", "CCurl"]),
         .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARSystem", "CPARCurl", "CCurl"]),
+        // The HTML panel report: pure rendering of a model (no I/O).
+        .target(name: "CPARReport", dependencies: ["CPARCore"]),
         .target(name: "CPARService", dependencies: [
-            "CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices",
+            "CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARTransport", "CPARNotices", "CPARReport",
         ]),
         .target(name: "CPARCLI", dependencies: ["CPARCore", "CPARSystem", "CPAREMR", "CPARStore", "CPARPayload", "CPARService"]),
 
@@ -54,5 +56,6 @@ let package = Package(
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),
         .testTarget(name: "CPARCLITests", dependencies: ["CPARCLI", "CPARTestSupport"]),
+        .testTarget(name: "CPARReportTests", dependencies: ["CPARReport"]),
     ]
 )

@@ -3,70 +3,9 @@ import CPARCore
 
 /// `cparctl`: the operator and panel-administrator command line.
 public enum CtlMain {
-    struct Command: Sendable {
-        let path: [String]
-        let synopsis: String
-        let spec: OptionSpec
-        let run: @Sendable (Context) throws -> ExitStatus
-    }
+    static var commands: [Command] { CommandTable.commands }
 
-    static let asOf: Set<String> = ["as-of"]
-
-    static let commands: [Command] = [
-        Command(path: ["site", "set"], synopsis: "site set --name NAME --site-id ID",
-                spec: OptionSpec(values: ["name", "site-id"]), run: SiteCommands.set),
-        Command(path: ["site", "show"], synopsis: "site show", spec: OptionSpec(), run: SiteCommands.show),
-        Command(path: ["panel", "add"], synopsis: PanelCommands.synopsis("panel add"),
-                spec: PanelCommands.spec(positional: false), run: PanelCommands.add),
-        Command(path: ["panel", "edit"], synopsis: PanelCommands.synopsis("panel edit P"),
-                spec: PanelCommands.spec(positional: true), run: PanelCommands.edit),
-        Command(path: ["panel", "delete"], synopsis: "panel delete P", spec: OptionSpec(positionals: 1...1),
-                run: PanelCommands.delete),
-        Command(path: ["panel", "list"], synopsis: "panel list", spec: OptionSpec(flags: ["json"]),
-                run: PanelCommands.list),
-        Command(path: ["panel", "show"], synopsis: "panel show P", spec: OptionSpec(flags: ["json"], positionals: 1...1),
-                run: PanelCommands.show),
-        Command(path: ["patient", "assign"], synopsis: "patient assign PATIENT_ID --panel P",
-                spec: OptionSpec(values: ["panel"], positionals: 1...1), run: PatientCommands.assign),
-        Command(path: ["patient", "remove"], synopsis: "patient remove PATIENT_ID",
-                spec: OptionSpec(positionals: 1...1), run: PatientCommands.remove),
-        Command(path: ["patient", "confirm"], synopsis: "patient confirm PATIENT_ID",
-                spec: OptionSpec(positionals: 1...1), run: PatientCommands.confirm),
-        Command(path: ["bulk", "assign"], synopsis: "bulk assign --provider MRP --panel P",
-                spec: OptionSpec(values: ["provider", "panel", "as-of"]), run: BulkCommands.assign),
-        Command(path: ["bulk", "move"], synopsis: "bulk move --from P --to Q",
-                spec: OptionSpec(values: ["from", "to"]), run: BulkCommands.move),
-        Command(path: ["bulk", "remove"], synopsis: "bulk remove --panel P",
-                spec: OptionSpec(values: ["panel"]), run: BulkCommands.remove),
-        Command(path: ["bulk", "import"], synopsis: "bulk import --csv FILE",
-                spec: OptionSpec(values: ["csv"]), run: BulkCommands.importCSV),
-        Command(path: ["export"], synopsis: "export --panel P --csv FILE [--as-of DATE]",
-                spec: OptionSpec(values: ["panel", "csv", "as-of"]), run: ReportCommands.export),
-        Command(path: ["validate"], synopsis: "validate [--panel P] [--as-of DATE] [--json]",
-                spec: OptionSpec(values: ["panel", "as-of"], flags: ["json"]), run: ReportCommands.validate),
-        Command(path: ["extract"], synopsis: "extract --panel P --out FILE.xml | --all --out-dir DIR [--as-of DATE]",
-                spec: OptionSpec(values: ["panel", "out", "out-dir", "as-of"], flags: ["all", "check"]),
-                run: ExtractCommand.run),
-        Command(path: ["sample-data"], synopsis: "sample-data --out DIR [--patients N] [--panels P] [--seed S]",
-                spec: OptionSpec(values: ["out", "patients", "panels", "seed", "appointments"]),
-                run: SampleDataCommand.run),
-        Command(path: ["submit"], synopsis: "submit --panel P | --all [--scheduled --period YYYY-MM]",
-                spec: OptionSpec(values: ["panel", "period", "reason", "requested-by"], flags: ["all", "scheduled"]),
-                run: SubmitCommands.submit),
-        Command(path: ["status"], synopsis: "status [--json]", spec: OptionSpec(flags: ["json"]),
-                run: SubmitCommands.status),
-        Command(path: ["history"], synopsis: "history [--panel P] [--json]",
-                spec: OptionSpec(values: ["panel"], flags: ["json"]), run: SubmitCommands.history),
-        Command(path: ["inbox"], synopsis: "inbox [--recipient R] [--json]",
-                spec: OptionSpec(values: ["recipient"], flags: ["json"]), run: InboxCommand.run),
-        Command(path: ["schedule"], synopsis: "schedule [--json]", spec: OptionSpec(flags: ["json"]),
-                run: ScheduleCommand.run),
-    ]
-
-    public static var usage: String {
-        "usage: cparctl COMMAND [options] [--config PATH]\n\ncommands:\n"
-            + commands.map { "  " + $0.synopsis }.joined(separator: "\n")
-    }
+    public static var usage: String { CommandHelp.overview }
 
     /// Runs `cparctl` with `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
@@ -77,27 +16,39 @@ public enum CtlMain {
             print("cparctl (cpard) \(CPARVersion.string)")
             return ExitStatus.success.rawValue
         }
-        if arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) {
-            print(usage)
-            return arguments.isEmpty ? ExitStatus.usage.rawValue : ExitStatus.success.rawValue
+        if arguments.isEmpty {
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            return ExitStatus.usage.rawValue
+        }
+        if ["-h", "--help", "help"].contains(arguments[0]) {
+            let words = Array(arguments.dropFirst().prefix { $0 != "--config" && !$0.hasPrefix("--config=") })
+            guard let text = CommandHelp.lookup(words) else { return unknown(words) }
+            print(text)
+            return ExitStatus.success.rawValue
         }
         guard let command = commands
             .filter({ arguments.starts(with: $0.path) })
             .max(by: { $0.path.count < $1.path.count }) else {
-            let known = Set(commands.map { $0.path[0] })
-            let hint = known.contains(arguments[0]) && arguments.count > 1 ? "\(arguments[0]) \(arguments[1])" : arguments[0]
-            FileHandle.standardError.write(Data("cparctl: unknown command '\(hint)'\n\(usage)\n".utf8))
-            return ExitStatus.usage.rawValue
+            let group = CommandHelp.group(arguments[0])
+            if !group.isEmpty {
+                // `cparctl panel` or `cparctl panel --help`: the group's commands. A wrong sub-command is a usage error.
+                let rest = withoutConfig(Array(arguments.dropFirst())).filter { !$0.hasPrefix("-") }
+                if rest.isEmpty || arguments.count > 1 && ["-h", "--help"].contains(arguments[1]) {
+                    print(CommandHelp.groupText(arguments[0]))
+                    return ExitStatus.success.rawValue
+                }
+            }
+            return unknown(Array(arguments.prefix { !$0.hasPrefix("-") }))
         }
         if arguments.contains("--help") || arguments.contains("-h") {
-            print("usage: cparctl \(command.synopsis) [--config PATH]")
+            print(CommandHelp.text(command))
             return ExitStatus.success.rawValue
         }
         do {
             let args = try Arguments(arguments.dropFirst(command.path.count), spec: command.spec)
             return try command.run(Context(args: args)).rawValue
         } catch let e as UsageError {
-            report("\(e)\nusage: cparctl \(command.synopsis)")
+            report("\(e)\nusage: cparctl \(command.synopsis)\n(cparctl help \(command.name) shows every option and an example)")
             return ExitStatus.usage.rawValue
         } catch let e as ConfigError {
             report("configuration error: \(e)")
@@ -124,6 +75,29 @@ public enum CtlMain {
             }
         }
         return Array(rest) + leading
+    }
+
+    /// The arguments without `--config PATH` / `--config=PATH`.
+    static func withoutConfig(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var skip = false
+        for a in arguments {
+            if skip { skip = false; continue }
+            if a == "--config" { skip = true; continue }
+            if a.hasPrefix("--config=") { continue }
+            out.append(a)
+        }
+        return out
+    }
+
+    /// An unknown command: say so, suggest the nearest ones, exit 2.
+    static func unknown(_ words: [String]) -> Int32 {
+        let typed = words.prefix(2).joined(separator: " ")
+        var message = "unknown command '\(typed)'"
+        let near = CommandHelp.suggestions(for: words)
+        if !near.isEmpty { message += "; did you mean " + near.map { "'\($0)'" }.joined(separator: " or ") + "?" }
+        report(message + "\nRun 'cparctl help' for the list of commands.")
+        return ExitStatus.usage.rawValue
     }
 
     static func report(_ message: String) {

@@ -54,6 +54,10 @@ public enum DaemonMain {
                 try runtime.pass(pollAllPending: true)
                 log.info("service.pass_done", ["queue": try runtime.queueSummary()])
                 return 0
+            } catch let held as InstanceLock.Held {
+                // Not a failure of cpard: the running one does the passes. Its own event, so no alert fires on it.
+                log.warning("service.locked", ["path": held.path, "message": "\(held)"])
+                return ExitStatus.problems.rawValue
             } catch {
                 log.error("service.pass_failed", ["error": "\(error)"])
                 return ExitStatus.problems.rawValue

@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARService
 
 /// `panel add|edit|delete|list|show`.
 enum PanelCommands {
@@ -23,6 +24,11 @@ enum PanelCommands {
     }
 
     static func edit(_ ctx: Context) throws -> ExitStatus {
+        let given = ["name", "number", "facility", "practitioner", "notify"].contains { !ctx.args.all($0).isEmpty }
+            || ["cpar", "no-cpar", "no-notify", "no-number"].contains { ctx.args.has($0) }
+        guard given else {
+            throw UsageError("panel edit needs at least one option to change (--name, --number, --cpar, --facility, …)")
+        }
         var panel = try ctx.panel(ctx.args.positionals[0])
         if let name = try ctx.args.value("name") { panel.name = name }
         try apply(ctx.args, to: &panel)
@@ -94,28 +100,62 @@ enum PanelCommands {
             rows.append([p.label, p.name, p.cparEnabled ? "yes" : "no", String(counts[p.id] ?? 0),
                          p.facilityIDs.joined(separator: ","), p.practitionerIDs.joined(separator: ","), p.notify ?? "-"])
         }
-        ctx.out(Table.render(rows))
+        ctx.out(Table.render(rows, rightAligned: [3], limits: [0: 12, 1: 30, 4: 16, 5: 16, 6: 24]))
         return .success
     }
 
     static func show(_ ctx: Context) throws -> ExitStatus {
         let panel = try ctx.panel(ctx.args.positionals[0])
-        let count = try ctx.store().memberships(panelID: panel.id).count
+        let store = try ctx.store()
+        let count = try store.memberCount(panelID: panel.id)
+        // The panel's problems as the extract sees them (settings, site, providers.csv, valid patients); when the
+        // export cannot be read, the settings alone, and why.
+        var problems: [PanelProblem]
+        var note: String?
+        do {
+            let config = try ctx.config()
+            let source = try ExtractSource.load(config: config, store: store, asOf: ctx.today())
+            problems = source.extract(panel, policy: config.validation).problems
+        } catch {
+            problems = settingsProblems(panel, site: try store.site())
+            note = "the EMR export could not be read (\(error)); only the panel's own settings were checked"
+        }
+        if !panel.cparEnabled { problems.removeAll { $0 == .noValidPatients || $0 == .invalidPatients } }
         if ctx.args.has("json") {
-            ctx.out(json(panel, patients: count).rendered())
+            var object = json(panel, patients: count)
+            if case .object(var pairs) = object {
+                pairs.append(("problems", .array(problems.map { .string($0.rawValue) })))
+                object = .object(pairs)
+            }
+            ctx.out(object.rendered())
             return .success
         }
-        ctx.out("""
-            panel:         \(panel.label)
-            name:          \(panel.name)
-            number:        \(panel.number ?? "-")
-            CPAR enabled:  \(panel.cparEnabled ? "yes" : "no")
-            facilities:    \(panel.facilityIDs.map { FacilityID.normalized($0) }.joined(separator: ", "))
-            practitioners: \(panel.practitionerIDs.joined(separator: ", "))
-            notify:        \(panel.notify ?? "-")
-            patients:      \(count)
-            """)
+        var lines = [
+            "panel:         \(panel.label)",
+            "name:          \(panel.name)",
+            "number:        \(panel.number ?? "-")",
+            "CPAR enabled:  \(panel.cparEnabled ? "yes" : "no")",
+            "facilities:    \(panel.facilityIDs.map { FacilityID.normalized($0) }.joined(separator: ", "))",
+            "practitioners: \(panel.practitionerIDs.joined(separator: ", "))",
+            "notify:        \(panel.notify ?? "-")",
+            "patients:      \(count)",
+        ]
+        if problems.isEmpty {
+            lines.append("problems:      none")
+        } else {
+            lines.append("problems:      \(problems.count) — nothing is sent until they are fixed")
+            for p in problems { lines.append("  \(p.rawValue): \(ReasonText.words(p))") }
+        }
+        if let note { lines.append("note: " + note) }
+        ctx.out(lines.joined(separator: "\n"))
         return .success
+    }
+
+    /// The problems of the panel's own settings and the site (no EMR data needed).
+    static func settingsProblems(_ panel: Panel, site: Site?) -> [PanelProblem] {
+        PanelValidator.panelProblems(panel: panel, site: site, providers: [:], validCount: 1, excludedCount: 0,
+                                     policy: ValidationPolicy())
+            .filter { $0 != .practitionerWithoutID }
     }
 
     static func json(_ p: Panel, patients: Int) -> JSON {

@@ -12,28 +12,47 @@ enum ReportCommands {
         let config = try ctx.config()
         let store = try ctx.store()
         let panels = try selectedPanels(ctx)
-        let source = try ExtractSource.load(config: config, store: store, asOf: ctx.asOf())
-        let reports = try source.forEach(panels, policy: config.validation) { PanelReport($0) }.map { try $0.get() }
+        let asOf = try ctx.asOf()
+        let json = ctx.args.has("json")
+        let source: ExtractSource
+        do {
+            source = try ExtractSource.load(config: config, store: store, asOf: asOf)
+        } catch {
+            // A file-level error (a missing column, an unreadable file): the JSON still comes, carrying the error.
+            if json {
+                ctx.out(JSON.object([("as_of", .string(asOf.description)), ("error", .string("\(error)")),
+                                     ("panels", .array([]))]).rendered())
+            }
+            throw error
+        }
+        var reports = try source.forEach(panels, policy: config.validation) { PanelReport($0) }.map { try $0.get() }
+        let duplicated = Set(reports.flatMap { $0.excluded.filter { $0.reasons.contains(.duplicatePHN) }.map(\.patientID) })
+        if !duplicated.isEmpty {
+            let partners = DuplicatePartners(source: source, panels: try store.panels(), patientIDs: duplicated)
+            for i in reports.indices {
+                for f in reports[i].excluded where f.reasons.contains(.duplicatePHN) {
+                    reports[i].duplicateOf[f.patientID] = partners.of(f.patientID)
+                }
+            }
+        }
         let issues = source.snapshot.issues
-        if ctx.args.has("json") {
+        let summary = InputProblemSummary(issues: issues, total: source.snapshot.issueCount)
+        if json {
             ctx.out(JSON.object([
                 ("as_of", .string(source.asOf.description)),
                 ("panels", .array(reports.map(\.json))),
                 ("input_problem_count", .int(source.snapshot.issueCount)),
+                ("input_problem_groups", summary.json),
                 ("input_problems", .array(issues.prefix(issueListLimit).map(PanelReport.issueJSON))),
             ]).rendered())
         } else {
-            ctx.out("validation as of \(source.asOf) (\(config.validation.invalidPatients.rawValue) invalid patients, "
-                    + "PHN check digit: \(config.validation.phnCheckDigit.rawValue))")
-            if reports.isEmpty { ctx.out("no CPAR-enabled panels") }
-            for r in reports { ctx.out(r.text) }
-            if source.snapshot.issueCount > 0 {
-                ctx.out("input problems (\(source.snapshot.issueCount)):")
-                for issue in issues.prefix(issueListLimit) { ctx.out("  \(issue)") }
-                if source.snapshot.issueCount > issueListLimit {
-                    ctx.out("  … and \(source.snapshot.issueCount - issueListLimit) more (see validate --json)")
-                }
-            }
+            let policy = config.validation.invalidPatients == .exclude
+                ? "excluded patients are left out and the rest is sent"
+                : "any excluded patient stops the whole panel (validation.invalid_patients = fail)"
+            ctx.out("Validation as of \(source.asOf): \(policy).")
+            if reports.isEmpty { ctx.out("No CPAR-enabled panels.") }
+            for r in reports { ctx.out(""); ctx.out(r.text) }
+            if source.snapshot.issueCount > 0 { ctx.out(""); ctx.out(summary.text) }
         }
         return reports.contains(where: \.hasProblems) ? .problems : .success
     }

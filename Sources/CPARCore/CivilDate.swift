@@ -136,4 +136,11 @@ extension Int64 {
 
     @inlinable
     public func addingSaturated(seconds: Int) -> Int64 { addingSaturated(Int64(seconds)) }
+
+    /// `self - other`, clamped instead of trapping: for ages and spans computed from stored times.
+    @inlinable
+    public func subtractingSaturated(_ other: Int64) -> Int64 {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other > 0 ? .min : .max) : difference
+    }
 }

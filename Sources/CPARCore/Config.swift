@@ -51,6 +51,8 @@ public struct Config: Equatable, Sendable {
     /// How long the payload file of a finished (Submitted or Failed) submission is kept.
     public var payloadRetention: Int = 90 * 86400
     public var metricsTextfile: String?
+    /// The HTML panel report cpard rewrites after every pass (`report.html_path`; SPEC §13), or nil for none.
+    public var reportHTMLPath: String?
 
     public init() {}
 

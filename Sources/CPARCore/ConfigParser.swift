@@ -118,6 +118,7 @@ public enum ConfigParser {
                 config.logLevel = l
             case "shutdown_timeout": config.shutdownTimeout = try duration()
             case "metrics.textfile": config.metricsTextfile = optionalPath()
+            case "report.html_path": config.reportHTMLPath = optionalPath()
             case "state.payload_retention": config.payloadRetention = try duration()
             default:
                 throw ConfigError(file: file, line: lineNumber, message: "unknown key '\(key)'")

@@ -83,6 +83,12 @@ public enum Redaction {
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            // A UUID (a submission ID) is an identifier cpard made, never patient data: its digit groups stay.
+            if isHex(c), i == 0 || !isAlphanumeric(chars[i - 1]), let end = uuidEnd(chars, from: i) {
+                for d in chars[i..<end] { if let m = map(d) { out.append(m) } }
+                i = end
+                continue
+            }
             if isDigit(c) {
                 // Extent of the digit run: digits, with single separators between two digits.
                 var j = i + 1
@@ -125,6 +131,31 @@ public enum Redaction {
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    private static func isHex(_ c: Unicode.Scalar) -> Bool {
+        isDigit(c) || (c.value >= 0x41 && c.value <= 0x46) || (c.value >= 0x61 && c.value <= 0x66)
+    }
+
+    private static func isAlphanumeric(_ c: Unicode.Scalar) -> Bool {
+        isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A)
+    }
+
+    /// The end of a `8-4-4-4-12` hex UUID starting at `start` and not followed by a letter or digit, or nil.
+    private static func uuidEnd(_ chars: [Unicode.Scalar], from start: Int) -> Int? {
+        var i = start
+        for (n, group) in [8, 4, 4, 4, 12].enumerated() {
+            if n > 0 {
+                guard i < chars.count, chars[i] == "-" else { return nil }
+                i += 1
+            }
+            for _ in 0..<group {
+                guard i < chars.count, isHex(chars[i]) else { return nil }
+                i += 1
+            }
+        }
+        if i < chars.count, isAlphanumeric(chars[i]) { return nil }
+        return i
+    }
 
     /// `[A-Z0-9_.-]`.
     private static func isCodeScalar(_ c: Unicode.Scalar) -> Bool {

@@ -163,7 +163,7 @@ public enum SubmissionLifecycle {
             case .processing:
                 let since = s.firstAttempt ?? s.created
                 if s.status == .pending && policy.givesUp(created: since, now: now) {
-                    fail(&next, now: now, error: "no acknowledgement after \(ConfigDuration.describe(Int(now - since)))")
+                    fail(&next, now: now, error: "no acknowledgement after \(ConfigDuration.describe(Int(now.subtractingSaturated(since))))")
                 } else {
                     next.status = .pending
                     next.nextAttempt = now.addingSaturated(seconds: pollInterval)
@@ -175,7 +175,7 @@ public enum SubmissionLifecycle {
              (.pending, .retryableFailure(let message, let retryAfter)):
             let since = s.firstAttempt ?? s.created
             if policy.givesUp(created: since, now: now) {
-                let span = ConfigDuration.describe(Int(now - since))
+                let span = ConfigDuration.describe(Int(now.subtractingSaturated(since)))
                 let attempts = s.attempts == 1 ? "1 attempt" : "\(s.attempts) attempts"
                 fail(&next, now: now, error: "gave up after \(attempts) over \(span): " + message)
             } else {

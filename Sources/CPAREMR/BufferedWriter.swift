@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+import CPARSystem
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A streaming file writer with one fixed buffer (sample data is written in flat memory).
 final class BufferedWriter {
@@ -16,13 +13,14 @@ final class BufferedWriter {
 
     init(path: String) throws(SampleDataError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, message: "cannot create: " + String(cString: strerror(errno))) }
+        do { fd = try Posix.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644) } catch {
+            throw .io(path: path, message: "cannot create: " + error.reason)
+        }
         buf = .allocate(capacity: capacity)
     }
 
     deinit {
-        if !closed { Glibc.close(fd) }
+        if !closed { Posix.closeQuietly(fd) }
         buf.deallocate()
     }
 
@@ -103,18 +101,14 @@ final class BufferedWriter {
     func close() throws(SampleDataError) {
         try flush()
         closed = true
-        guard Glibc.close(fd) == 0 else { throw .io(path: path, message: "close failed: " + String(cString: strerror(errno))) }
+        do { try Posix.close(fd, path: path) } catch { throw .io(path: path, message: "close failed: " + error.reason) }
     }
 
     private func writeAll(_ p: UnsafePointer<UInt8>, _ count: Int) throws(SampleDataError) {
-        var done = 0
-        while done < count {
-            let w = write(fd, p + done, count - done)
-            if w < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, message: "write failed: " + String(cString: strerror(errno)))
-            }
-            done += w
+        do {
+            try Posix.writeAll(fd, UnsafeRawBufferPointer(start: p, count: count), path: path)
+        } catch {
+            throw .io(path: path, message: "write failed: " + error.reason)
         }
         bytesWritten += count
     }

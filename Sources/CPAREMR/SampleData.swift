@@ -1,3 +1,4 @@
+import CPARSystem
 import CPARCore
 import Foundation
 
@@ -208,7 +209,7 @@ private struct Generator {
         }
         try w.text("cparctl \"$@\" bulk import --csv \"$(dirname \"$0\")/panel-import.csv\"\n")
         try w.close()
-        chmod(path, 0o755)
+        do { try Posix.chmod(path, 0o755) } catch { throw SampleDataError.io(path: path, message: "chmod failed: " + error.reason) }
         return SampleDataSummary.File(path: path, rows: panels + 2, bytes: w.bytesWritten)
     }
 

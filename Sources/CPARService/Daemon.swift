@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// `cpard` in the foreground under systemd (`Type=notify`): recovery, then READY=1; a pass whenever work is due,
 /// a signal arrives, or the spool rescan interval passes; SIGUSR1 re-queues Failed panels, SIGHUP reloads the
@@ -76,7 +77,7 @@ public final class Daemon: @unchecked Sendable {
         }
         notifier.stopping()
         log.notice("service.stopping", [:])
-        unlink(pidFilePath)
+        Posix.unlinkQuietly(pidFilePath)
         return 0
     }
 
@@ -159,7 +160,7 @@ public final class Daemon: @unchecked Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) { [notifier, log] in
             log.warning("service.shutdown_timeout", ["seconds": timeout])
             notifier.stopping()
-            unlink(pidFile)
+            Posix.unlinkQuietly(pidFile)
             // _exit: no atexit handlers or destructors while the main thread may be inside SQLite or libcurl.
             _exit(0)
         }
@@ -210,7 +211,7 @@ public final class Daemon: @unchecked Sendable {
 
     private func writePIDFile() {
         let path = pidFilePath
-        _ = FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = try? DurableFile.write("\(getpid())\n", to: path, mode: 0o644)
     }
 
     static func name(_ sig: Int32) -> String {

@@ -11,14 +11,17 @@ public enum Metrics {
         for status in SubmissionStatus.allCases {
             out += "cpard_panels{status=\"\(status.rawValue.lowercased())\"} \(counts[status] ?? 0)\n"
         }
-        out += "# HELP cpard_last_success_timestamp_seconds When each panel was last Submitted.\n"
+        out += "# HELP cpard_last_success_timestamp_seconds When each CPAR panel was last Submitted (0 = never).\n"
         out += "# TYPE cpard_last_success_timestamp_seconds gauge\n"
         var failures = 0
         for panel in try store.panels() {
             let history = try store.submissions(panelID: panel.id)
             failures += history.filter { $0.status == .failed }.count
-            if let last = history.filter({ $0.status == .submitted }).compactMap(\.delivered).max() {
-                out += "cpard_last_success_timestamp_seconds{panel=\"\(escape(panel.label))\"} \(last)\n"
+            // Every CPAR panel has a series, 0 until its first success, so a "too long since" alert fires for a
+            // panel that never succeeded too.
+            let last = history.filter({ $0.status == .submitted }).compactMap(\.delivered).max()
+            if panel.cparEnabled || last != nil {
+                out += "cpard_last_success_timestamp_seconds{panel=\"\(escape(panel.label))\"} \(last ?? 0)\n"
             }
         }
         out += "# HELP cpard_failures_total Submissions that ended Failed.\n# TYPE cpard_failures_total counter\n"

@@ -1,6 +1,7 @@
 import Foundation
 import CPARCore
 import CPARStore
+import CPARSystem
 
 /// Deletes the payload files of finished submissions once `state.payload_retention` has passed; history keeps
 /// their SHA-256.
@@ -23,7 +24,7 @@ final class PayloadPruning {
         var pruned = 0
         for status in [SubmissionStatus.submitted, .failed] {
             for var s in try store.submissions(status: status) where s.payloadPath != nil && (s.delivered ?? s.updated) < cutoff {
-                unlink(s.payloadPath!)
+                Posix.unlinkQuietly(s.payloadPath!)
                 s.payloadPath = nil
                 try store.updateSubmission(s)
                 pruned += 1

@@ -20,9 +20,9 @@ public final class Runtime {
                 lock: InstanceLock? = nil) throws {
         self.config = config
         self.log = log
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
-                               attributes: [.posixPermissions: 0o750])
+        do { try Posix.makeDirectories(config.stateDir, mode: 0o750) } catch {
+            throw InstanceLock.Unwritable(stateDir: config.stateDir, error: error)
+        }
         self.lock = try lock ?? InstanceLock(stateDir: config.stateDir)
         self.store = try store ?? StateStore(path: config.databasePath)
         let registry = try transport ?? Runtime.makeTransport(config)
@@ -59,6 +59,12 @@ public final class Runtime {
         stage("notices") { try notices.deliverDue() }
         stage("prune") { try engine.prunePayloads() }
         if let path = config.metricsTextfile { stage("metrics") { try Metrics.write(store: store, to: path) } }
+        if let path = config.reportHTMLPath {
+            stage("report") {
+                let today = try SendCalendar(config: config).civilDate(of: Date())
+                try HTMLReportBuilder.write(config: config, store: store, asOf: today, to: path)
+            }
+        }
         if !failures.isEmpty { throw PassFailed(stages: failures) }
     }
 

@@ -150,11 +150,12 @@ public final class SpoolIntake {
             if candidate.hasSuffix(".reason") { continue }
             let to = config.rejectedDir + "/" + candidate
             do {
-                // link(2) never replaces an existing name, so two rejections cannot overwrite each other. A
-                // directory cannot be linked: it is renamed to a name that is free (only cpard writes rejected/).
+                // link(2) never replaces an existing name, so two rejections cannot overwrite each other. Where it
+                // is refused (a directory; a dropper's file under fs.protected_hardlinks) the file is renamed to a
+                // name that is free: only the one cpard holding the instance lock writes rejected/.
                 do {
                     try Posix.link(from, to)
-                } catch where error.code == .permissionDenied && Self.isDirectory(from) {
+                } catch where error.code == .permissionDenied {
                     if Posix.exists(to) { continue }
                     try Posix.rename(from, to)
                 }
@@ -178,11 +179,6 @@ public final class SpoolIntake {
             log.error("spool.error", ["file": name, "error": "\(error)"])
         }
         log.warning("spool.rejected", ["file": name, "reason": why, "kept_as": target == name ? nil : target])
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        guard let info = try? Posix.lstat(path) else { return false }
-        return info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Copy `n` of `name` in `rejected/`: the name itself, then `name.1`, `name.2`, …, each cut (at a UTF-8

@@ -120,10 +120,12 @@ extension StateStore {
         }
     }
 
-    /// Moves every patient of panel `from` to panel `to`, keeping confirmation dates. Returns how many moved.
+    /// Moves every patient of panel `from` to panel `to`, keeping confirmation dates. Returns how many moved
+    /// (with `dryRun`, how many would move; nothing is written).
     @discardableResult
-    public func moveMembers(from: Int64, to: Int64) throws(StoreError) -> Int {
-        try write { () throws(StoreError) -> Int in
+    public func moveMembers(from: Int64, to: Int64, dryRun: Bool = false) throws(StoreError) -> Int {
+        if dryRun { return try memberCount(panelID: from) }
+        return try write { () throws(StoreError) -> Int in
             try requirePanels([from, to])
             return try db.execute("UPDATE memberships SET panel_id = ?2 WHERE panel_id = ?1", "move patients") {
                 (s) throws(StoreError) in
@@ -133,12 +135,80 @@ extension StateStore {
         }
     }
 
-    /// Takes every patient off the panel. Returns how many were removed.
+    /// Takes every patient off the panel. Returns how many were removed (with `dryRun`, how many would be).
     @discardableResult
-    public func removeMembers(panelID: Int64) throws(StoreError) -> Int {
-        try write { () throws(StoreError) -> Int in
+    public func removeMembers(panelID: Int64, dryRun: Bool = false) throws(StoreError) -> Int {
+        if dryRun { return try memberCount(panelID: panelID) }
+        return try write { () throws(StoreError) -> Int in
             try db.execute("DELETE FROM memberships WHERE panel_id = ?1", "remove patients") {
                 (s) throws(StoreError) in try s.bind(1, panelID)
+            }
+        }
+    }
+
+    /// How many patients are on the panel.
+    public func memberCount(panelID: Int64) throws(StoreError) -> Int {
+        try db.queryFirst("SELECT count(*) FROM memberships WHERE panel_id = ?1", "count members",
+                          bind: { (s) throws(StoreError) in try s.bind(1, panelID) }) { $0.int(0) } ?? 0
+    }
+
+    /// `bulk assign` (SPEC §4): each candidate (patient and confirmation date) joins `panelID`. A patient already on
+    /// the panel keeps its membership and confirmation date; a patient on another panel stays there and is counted,
+    /// unless `move` (then it moves, with the candidate's confirmation date). One transaction; with `dryRun` only the
+    /// outcome is computed and nothing is written. Throws `panelNotFound` for an unknown panel.
+    public func bulkAssign(_ candidates: [(patientID: String, confirmationDate: CivilDate?)], panelID: Int64,
+                           move: Bool, dryRun: Bool) throws(StoreError) -> BulkAssignOutcome {
+        if dryRun {
+            return try read { () throws(StoreError) -> BulkAssignOutcome in
+                try planBulkAssign(candidates, panelID: panelID, move: move)
+            }
+        }
+        return try write { () throws(StoreError) -> BulkAssignOutcome in
+            let outcome = try planBulkAssign(candidates, panelID: panelID, move: move)
+            try applyMembershipChanges(outcome.changes)
+            return outcome
+        }
+    }
+
+    /// The `bulkAssign` rule, read only (inside the caller's transaction).
+    private func planBulkAssign(_ candidates: [(patientID: String, confirmationDate: CivilDate?)], panelID: Int64,
+                                move: Bool) throws(StoreError) -> BulkAssignOutcome {
+        try requirePanels([panelID])
+        var current: [String: Membership] = [:]
+        for m in try memberships() { current[m.patientID] = m }
+        var outcome = BulkAssignOutcome()
+        var seen = Set<String>()
+        for c in candidates where seen.insert(c.patientID).inserted {
+            let before = current[c.patientID]
+            if let before, before.panelID == panelID {
+                outcome.alreadyOnPanel += 1
+            } else if let before, !move {
+                outcome.leftOnOtherPanels[before.panelID, default: 0] += 1
+            } else {
+                outcome.changes.append(MembershipChange(
+                    patientID: c.patientID, panelBefore: before?.panelID, panelAfter: panelID,
+                    confirmationBefore: before?.confirmationDate, confirmationAfter: c.confirmationDate))
+            }
+        }
+        return outcome
+    }
+
+    /// Writes membership changes (inside the caller's transaction): the one place bulk changes reach the table.
+    private func applyMembershipChanges(_ changes: [MembershipChange]) throws(StoreError) {
+        let sorted = changes.sorted { $0.patientID < $1.patientID }
+        try db.withStatement(Self.upsertMembership, "assign patients") { (s) throws(StoreError) in
+            for c in sorted {
+                guard let panel = c.panelAfter else { continue }
+                try s.bind(1, c.patientID)
+                try s.bind(2, panel)
+                try s.bind(3, c.confirmationAfter)
+                while try s.step() {}
+                s.reset()
+            }
+        }
+        for c in sorted where c.panelAfter == nil {
+            try db.execute("DELETE FROM memberships WHERE patient_id = ?1", "remove patient") {
+                (s) throws(StoreError) in try s.bind(1, c.patientID)
             }
         }
     }

@@ -23,8 +23,16 @@ public struct RegistryClientSettings: Sendable, Equatable {
                 connectTimeout: Int = 10, timeout: Int = 120, userAgent: String = RegistryClientSettings.defaultUserAgent) {
         self.url = url; self.allowInsecureHTTP = allowInsecureHTTP
         self.clientCertPath = clientCertPath; self.clientKeyPath = clientKeyPath; self.caFilePath = caFilePath
-        self.bearerToken = bearerToken; self.connectTimeout = connectTimeout; self.timeout = timeout
+        // Within the config's limits even when built by hand, so libcurl never refuses them.
+        self.bearerToken = bearerToken
+        self.connectTimeout = Self.clamp(connectTimeout, "registry.connect_timeout")
+        self.timeout = Self.clamp(timeout, "registry.timeout")
         self.userAgent = userAgent
+    }
+
+    static func clamp(_ seconds: Int, _ key: String) -> Int {
+        let range = ConfigDuration.limits[key] ?? 1...3600
+        return min(max(seconds, range.lowerBound), range.upperBound)
     }
 
     public init(config: Config, token: String?) {

@@ -226,4 +226,36 @@ struct HostileSystemTests {
         #expect(daemon.status != 0 && daemon.stderr.contains("is not writable by this user"), "\(daemon.all)")
         #expect(!daemon.stderr.contains("permission"), "\(daemon.all)")
     }
+
+    /// Under fs.protected_hardlinks, cpard (not the owner, no write access) cannot link a dropper's file into
+    /// rejected/: it is renamed there instead, still without overwriting an earlier copy.
+    @Test func aDroppersFileIsRejectedByACpardThatCannotLinkIt() throws {
+        let protected = try String(contentsOfFile: "/proc/sys/fs/protected_hardlinks", encoding: .utf8)
+        try #require(protected.hasPrefix("1"), "this test needs fs.protected_hardlinks = 1")
+        let h = try Harness()
+        defer { h.cleanup() }
+        try h.writeBasicEMR()
+        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
+        let chown = try Subprocess.run("/bin/chown", ["-R", "65534:65534", h.dir.path])
+        #expect(chown.status == 0, "\(chown.all)")
+        let incoming = h.dir.appendingPathComponent("spool/incoming").path
+        for round in 0..<2 {
+            if round == 0 {
+                try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+                #expect(Glibc.chown(h.dir.appendingPathComponent("spool").path, 65534, 65534) == 0)
+                #expect(Glibc.chown(incoming, 65534, 65534) == 0)
+            }
+            // Dropped by root, 0644: nobody may read it but not write it, so link(2) is refused.
+            try "panel = 4242\n".write(toFile: incoming + "/drop.request", atomically: true, encoding: .utf8)
+            chmod(incoming + "/drop.request", 0o644)
+            let r = try h.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                   Harness.binDir.appendingPathComponent("cpard").path,
+                                                   "--once", "--config", h.config])
+            #expect(r.status == 0, "\(r.all)")
+            #expect(r.stderr.contains("spool.rejected"), "\(r.all)")
+        }
+        let rejected = try FileManager.default.contentsOfDirectory(atPath: h.dir.appendingPathComponent("spool/rejected").path)
+        #expect(rejected.sorted() == ["drop.request", "drop.request.1", "drop.request.1.reason", "drop.request.reason"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.dir.appendingPathComponent("spool/active").path).isEmpty)
+    }
 }

@@ -9,7 +9,11 @@ struct ValidateCommandTests {
         try h.writeBasicEMR()
         if site { try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1") }
         try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123", "--practitioner", "DR1")
-        for p in ["P1", "P2", "P3", "P4", "P9"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
+        for p in ["P1", "P2", "P3", "P4"] { try h.ctl("patient", "assign", p, "--panel", "1001") }
+        // P9 is not in patients.csv: `patient assign` refuses it, an import of existing paneling takes it.
+        let file = h.dir.appendingPathComponent("p9.csv")
+        try "patient_id,panel,confirmation_date\nP9,1001,2025-01-01\n".write(to: file, atomically: true, encoding: .utf8)
+        try h.ctl("bulk", "import", "--csv", file.path)
     }
 
     @Test func jsonReportHasTheSpecShape() throws {

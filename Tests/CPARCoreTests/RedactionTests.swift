@@ -79,4 +79,15 @@ import Testing
         #expect(Redaction.scrubQuoting("line 2: unknown key '123456789'") == "line 2: unknown key '[redacted]'")
         #expect(Redaction.scrubQuoting("no panel '4711'") == "no panel '4711'")
     }
+
+    @Test func submissionIDsSurviveScrubbing() {
+        // Random UUIDs often hold digit groups that, chained by dashes, look like a long number.
+        let id = "78920489-4b2c-4123-8123-123456789012"
+        #expect(Redaction.scrub("tracking ID T1 already belongs to submission \(id)") ==
+                "tracking ID T1 already belongs to submission \(id)")
+        #expect(Redaction.scrubQuoting("submission \(id.uppercased()).") == "submission \(id.uppercased()).")
+        // Not a UUID (a letter follows, or a group is short): the digit rules still apply.
+        #expect(Redaction.scrub("x 12345678-1234-1234-1234-123456789012z") == "x [redacted]z")
+        #expect(Redaction.scrub("x 123456789-1234") == "x [redacted]")
+    }
 }

@@ -59,3 +59,12 @@ import Testing
                 == "registry.ca_file: cannot read /x")
     }
 }
+
+@Suite struct RegistryClientSettingsLimitTests {
+    @Test func timeoutsStayWithinTheConfigLimits() {
+        let s = RegistryClientSettings(url: "https://r.example/", connectTimeout: Int.max, timeout: 2_147_483_647 * 86_400)
+        #expect(s.connectTimeout == 300 && s.timeout == 3600)
+        let z = RegistryClientSettings(url: "https://r.example/", connectTimeout: 0, timeout: -5)
+        #expect(z.connectTimeout == 1 && z.timeout == 1)
+    }
+}
