@@ -1,5 +1,6 @@
 import Foundation
 import CPARCore
+import CPARSystem
 
 /// `cpard --check-config`: everything a start and a send will need, checked before they need it. Problems (exit 2):
 /// secret files missing, unreadable or readable by others; the client certificate or CA file unreadable; the EMR
@@ -18,21 +19,16 @@ public struct ConfigCheck: Sendable {
                 else { _ = try ConfigLoader.readSecret(path, setting: setting) }
             } catch { problems.append("\(error)") }
         }
-        for case let (setting, path?) in [("registry.client_cert", config.clientCert), ("registry.ca_file", config.caFile)]
-        where access(path, R_OK) != 0 {
-            problems.append("\(setting): cannot read \(path): \(String(cString: strerror(errno)))")
+        for case let (setting, path?) in [("registry.client_cert", config.clientCert), ("registry.ca_file", config.caFile)] {
+            do { _ = try Posix.call("access", path: path) { access(path, R_OK) } } catch {
+                problems.append("\(setting): cannot read \(path): \(error.reason)")
+            }
         }
-        if let why = ConfigCheck.unreadableDirectory(config.emrDataDir) {
-            problems.append("emr.data_dir: cannot read \(config.emrDataDir): \(why)")
+        // The EMR export must be a directory this user can list (cpard reads it as the cpard user).
+        do { _ = try Posix.listDirectory(config.emrDataDir) } catch {
+            problems.append("emr.data_dir: cannot read \(config.emrDataDir): \(error.reason)")
         }
         if let warning = ConfigCheck.scheduleInBlackout(config) { warnings.append(warning) }
-    }
-
-    /// Why `path` is not a directory this user can list, or nil when it is.
-    static func unreadableDirectory(_ path: String) -> String? {
-        guard let dir = opendir(path) else { return String(cString: strerror(errno)) }
-        closedir(dir)
-        return nil
     }
 
     /// The months of the coming year whose scheduled run falls inside the blackout, said as a warning.

@@ -29,12 +29,12 @@ public enum ConfigLoader {
     /// where it comes from (the configuration file or the setting) in the error.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
         let st: stat
-        do { st = try Posix.stat(file) } catch {
+        do {
+            st = try Posix.stat(file)
+            // stat needs only the directory; the user who will read the secret must be able to open it.
+            _ = try Posix.call("access", path: file) { access(file, R_OK) }
+        } catch {
             throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(error.reason)")
-        }
-        // stat needs only the directory; the user who will read the secret must be able to open it.
-        guard access(file, R_OK) == 0 else {
-            throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(String(cString: strerror(errno)))")
         }
         if st.st_mode & 0o007 != 0 {
             throw ConfigError(file: config, line: nil,
