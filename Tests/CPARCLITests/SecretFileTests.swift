@@ -100,4 +100,19 @@ struct SecretFileTests {
         #expect(r.status != 0)
         #expect(r.stderr.contains("registry.client_key") && r.stderr.contains("readable by others"), "\(r.stderr)")
     }
+
+    /// And the SMTP password where notices are sent: `cpard` refuses one others can read, naming it.
+    @Test func cpardRefusesAnSMTPPasswordOthersCanRead() throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let password = h.dir.appendingPathComponent("smtp.password")
+        try "secret".write(to: password, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: password.path)
+        try h.writeConfig("notify.smtp_url = smtp://mail.invalid:25\nnotify.smtp_password_file = smtp.password")
+        let r = try h.once()
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("smtp.password") && r.stderr.contains("readable by others"), "\(r.stderr)")
+        let status = try h.ctl("status")
+        #expect(status.status == 0, "cparctl never reads it: \(status.all)")
+    }
 }
