@@ -30,7 +30,21 @@ deb=${1:-$(ls -t "$repo"/dist/cpard_*.deb 2>/dev/null | head -1)}
 cgroot=$(findmnt -n -t cgroup2 -o TARGET | head -1)
 [ -n "$cgroot" ] || cannot "no cgroup2 hierarchy is mounted on this host (see /proc/self/mountinfo)"
 
-scratch=$(mktemp -d /tmp/cpard-systemd.XXXXXX)
+# A run killed outright (SIGKILL: no trap) leaves its systemd and cgroup behind; its run.sh PID is in the name.
+for stale in "$cgroot"/cpard-systemd-test.*; do
+  [ -d "$stale" ] || continue
+  kill -0 "${stale##*.}" 2>/dev/null && continue
+  echo "systemd test: removing $stale left by a killed run"
+  echo 1 > "$stale/cgroup.kill" 2>/dev/null
+  for _ in $(seq 50); do
+    grep -q "populated 0" "$stale/cgroup.events" 2>/dev/null && find "$stale" -depth -type d -exec rmdir {} + 2>/dev/null
+    [ -d "$stale" ] || break
+    sleep 0.1
+  done
+  rm -rf /tmp/cpard-systemd."${stale##*.}".*
+done
+
+scratch=$(mktemp -d "/tmp/cpard-systemd.$$.XXXXXX")
 cg=$cgroot/cpard-systemd-test.$$
 launcher=""
 pid1=""
