@@ -16,6 +16,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
@@ -26,10 +28,13 @@ let package = Package(
         // Shared libcurl plumbing for the adapters that speak through libcurl.
         .target(name: "CPARCurl", dependencies: ["CCurl", "CPARSystem"]),
 
+        // Hashing through libcrypto (SHA-256 of payloads).
+        .target(name: "CPARCrypto", dependencies: ["CCrypto"]),
+
         // Adapters, one per job.
         .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem"]),
         .target(name: "CPARStore", dependencies: ["CPARCore", "CPARSystem", "CSQLite"]),
-        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CLibXML2"]),
+        .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CPARCrypto", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARSystem", "CPARPayload", "CPARCurl", "CCurl"]),
         .target(name: "CPARNotices", dependencies: ["CPARCore", "CPARSystem", "CPARCurl", "CCurl"]),
         // The HTML panel report: pure rendering of a model (no I/O).
@@ -48,10 +53,11 @@ let package = Package(
 
         .testTarget(name: "CPARTestSupportTests", dependencies: ["CPARTestSupport"]),
         .testTarget(name: "CPARCoreTests", dependencies: ["CPARCore"]),
+        .testTarget(name: "CPARCryptoTests", dependencies: ["CPARCrypto"]),
         .testTarget(name: "CPARSystemTests", dependencies: ["CPARSystem", "CPARTestSupport"]),
         .testTarget(name: "CPAREMRTests", dependencies: ["CPAREMR", "CPARTestSupport"]),
         .testTarget(name: "CPARStoreTests", dependencies: ["CPARStore", "CPARTestSupport"]),
-        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARTestSupport"]),
+        .testTarget(name: "CPARPayloadTests", dependencies: ["CPARPayload", "CPARCrypto", "CPARTestSupport"]),
         .testTarget(name: "CPARCurlTests", dependencies: ["CPARCurl", "CCurl", "CPARTestSupport"]),
         .testTarget(name: "CPARTransportTests", dependencies: ["CPARTransport", "CPARNotices", "CPARTestSupport"]),
         .testTarget(name: "CPARServiceTests", dependencies: ["CPARService", "CPARTransport"]),

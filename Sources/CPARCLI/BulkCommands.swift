@@ -95,25 +95,24 @@ enum BulkCommands {
         var panels: [String: Panel?] = [:]
         var batch: [Membership] = []
         var problems: [String] = []
-        let cursor = reader.cursor()
-        while let record = try cursor.next() {
+        try reader.forEachRecord { record in
             func bad(_ field: String?, _ why: String) {
                 problems.append("\(path):\(record.line): " + (field.map { "field '\($0)': " } ?? "") + why)
             }
-            if let problem = record.problem { bad(nil, "\(problem)"); continue }
+            if let problem = record.problem { bad(nil, "\(problem)"); return }
             guard record.fieldCount == reader.header.count else {
                 bad(nil, "\(record.fieldCount) fields, the header has \(reader.header.count)")
-                continue
+                return
             }
             let patientID = record.string(columns[0])
             let label = record.string(columns[1])
             let dateText = record.string(columns[2])
-            guard !patientID.isEmpty else { bad("patient_id", "empty"); continue }
+            guard !patientID.isEmpty else { bad("patient_id", "empty"); return }
             if panels[label] == nil { panels[label] = .some(try store.findPanel(label)) }
-            guard let panel = panels[label] ?? nil else { bad("panel", "no panel '\(label)'"); continue }
+            guard let panel = panels[label] ?? nil else { bad("panel", "no panel '\(label)'"); return }
             var date: CivilDate?
             if !dateText.isEmpty {
-                guard let d = CivilDate(iso: dateText) else { bad("confirmation_date", "not a date YYYY-MM-DD"); continue }
+                guard let d = CivilDate(iso: dateText) else { bad("confirmation_date", "not a date YYYY-MM-DD"); return }
                 date = d
             }
             batch.append(Membership(patientID: patientID, panelID: panel.id, confirmationDate: date))

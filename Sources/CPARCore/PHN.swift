@@ -40,12 +40,19 @@ public enum PHN {
 
     @usableFromInline
     static func scan(_ raw: String) -> Scan {
+        // Over contiguous UTF-8 (a small string is copied to the stack): far cheaper than iterating `utf8`.
+        var raw = raw
+        return raw.withUTF8 { scan($0) }
+    }
+
+    @inline(__always)
+    private static func scan(_ raw: UnsafeBufferPointer<UInt8>) -> Scan {
         var digits = 0
         var other = false
         var nonBlank = false
         var separators = false
         var value: UInt32 = 0
-        for b in raw.utf8 {
+        for b in raw {
             if b &- 0x30 < 10 {
                 digits &+= 1
                 nonBlank = true

@@ -8,78 +8,94 @@ public enum PanelValidator {
     public static func validate(panel: Panel, site: Site?, members: [PanelMember],
                                 providers: [String: Provider], duplicatePHNs: Set<String>, asOf: CivilDate,
                                 policy: ValidationPolicy) -> PanelExtract {
-        var valid: [(phn: UInt32, index: Int)] = []
-        valid.reserveCapacity(members.count)
+        validate(panel: panel, site: site, members: members, providers: providers,
+                 duplicatePHNs: DuplicatePHN.Values(duplicatePHNs), asOf: asOf, policy: policy)
+    }
+
+    /// The same with the duplicate PHNs as values (built once for all panels of a run).
+    public static func validate(panel: Panel, site: Site?, members: [PanelMember],
+                                providers: [String: Provider], duplicatePHNs: DuplicatePHN.Values, asOf: CivilDate,
+                                policy: ValidationPolicy) -> PanelExtract {
+        // Valid patients are built where every field they need is bound, in member order; `keys` holds each one's
+        // PHN value (high 32 bits) and position in `built` (low 32 bits), for sorting.
+        var built: [ExtractPatient] = []
+        var builtMember: [Int] = []
+        var keys: [UInt64] = []
+        built.reserveCapacity(members.count)
+        builtMember.reserveCapacity(members.count)
+        keys.reserveCapacity(members.count)
         var excluded: [(index: Int, reasons: ReasonSet)] = []
         var warned: [Int] = []
         let rejectCheckDigit = policy.phnCheckDigit == .reject
         let checkDuplicates = !duplicatePHNs.isEmpty
 
+        // Members are read in place (no copy of the whole member): this loop runs a million times a month.
         members.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
-            for i in 0..<all.count {
-                let m = base + i
+            for i in all.indices {
+                let m = all.baseAddress! + i
                 var reasons = ReasonSet()
+                let confirmed = m.pointee.membership.confirmationDate
+                if confirmed == nil { reasons.insert(.noConfirmationDate) }
+                guard let patient = m.pointee.patient else {
+                    reasons.insert(.unknownPatient)
+                    excluded.append((i, reasons))
+                    continue
+                }
                 var checkDigitWarning = false
                 var phnValue: UInt32 = 0
-                if m.pointee.membership.confirmationDate == nil { reasons.insert(.noConfirmationDate) }
-                // Fields are read in place (no copy of the record): this loop runs a million times a month.
-                if m.pointee.patient != nil {
-                    if !m.pointee.patient.unsafelyUnwrapped.isActive { reasons.insert(.notActive) }
-                    let scan = PHN.scan(m.pointee.patient.unsafelyUnwrapped.phn)
-                    switch scan.kind {
-                    case .missing: reasons.insert(.missingPHN)
-                    case .invalid: reasons.insert(.invalidPHN)
-                    case .valid:
-                        phnValue = scan.value
-                        if !PHN.checkDigitIsValid(value: scan.value) {
-                            if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
-                        }
-                        if checkDuplicates
-                            && duplicatePHNs.contains(scan.hasSeparators ? PHN.digits(scan.value)
-                                                                         : m.pointee.patient.unsafelyUnwrapped.phn) {
-                            reasons.insert(.duplicatePHN)
-                        }
+                if !patient.isActive { reasons.insert(.notActive) }
+                let scan = PHN.scan(patient.phn)
+                switch scan.kind {
+                case .missing: reasons.insert(.missingPHN)
+                case .invalid: reasons.insert(.invalidPHN)
+                case .valid:
+                    phnValue = scan.value
+                    if !PHN.checkDigitIsValid(value: scan.value) {
+                        if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
                     }
-                    let dob = m.pointee.patient.unsafelyUnwrapped.dob
-                    if dob == nil { reasons.insert(.missingDOB) }
-                    if isBlank(m.pointee.patient.unsafelyUnwrapped.familyName) { reasons.insert(.missingFamilyName) }
-                    if m.pointee.patient.unsafelyUnwrapped.gender == nil { reasons.insert(.missingGender) }
-                    if let lastVisit = m.pointee.lastVisit {
-                        if let dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
-                    } else {
-                        reasons.insert(.noLastVisit)
-                    }
-                    if m.pointee.patient.unsafelyUnwrapped.unreadable { reasons.insert(.unreadableRecord) }
-                } else {
-                    reasons.insert(.unknownPatient)
+                    if checkDuplicates && duplicatePHNs.contains(scan.value) { reasons.insert(.duplicatePHN) }
                 }
+                if patient.dob == nil { reasons.insert(.missingDOB) }
+                if isBlank(patient.familyName) { reasons.insert(.missingFamilyName) }
+                if patient.gender == nil { reasons.insert(.missingGender) }
+                let lastVisit = m.pointee.lastVisit
+                if let lastVisit {
+                    if let dob = patient.dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
+                } else {
+                    reasons.insert(.noLastVisit)
+                }
+                if patient.unreadable { reasons.insert(.unreadableRecord) }
                 if checkDigitWarning { warned.append(i) }
-                if reasons.isEmpty { valid.append((phnValue, i)) } else { excluded.append((i, reasons)) }
+                if reasons.isEmpty, scan.kind == .valid, let dob = patient.dob, let gender = patient.gender,
+                   let lastVisit, let confirmed {
+                    keys.append(UInt64(phnValue) << 32 | UInt64(built.count))
+                    builtMember.append(i)
+                    built.append(ExtractPatient(
+                        phn: patient.phn.utf8.count == 9 ? patient.phn : PHN.digits(phnValue),
+                        familyName: patient.familyName, givenName: patient.givenName, dob: dob, gender: gender,
+                        lastVisit: lastVisit, confirmationDate: confirmed))
+                } else {
+                    excluded.append((i, reasons))
+                }
             }
         }
 
-        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id.
-        valid.sort { a, b in
-            a.phn != b.phn ? a.phn < b.phn
-                : bytesPrecede(members[a.index].membership.patientID, members[b.index].membership.patientID)
-        }
-        var patients: [ExtractPatient] = []
-        patients.reserveCapacity(valid.count)
-        members.withUnsafeBufferPointer { all in
-            for entry in valid {
-                let m = all.baseAddress! + entry.index
-                let phn = m.pointee.patient.unsafelyUnwrapped.phn
-                patients.append(ExtractPatient(
-                    phn: phn.utf8.count == 9 ? phn : PHN.digits(entry.phn),
-                    familyName: m.pointee.patient.unsafelyUnwrapped.familyName,
-                    givenName: m.pointee.patient.unsafelyUnwrapped.givenName,
-                    dob: m.pointee.patient.unsafelyUnwrapped.dob.unsafelyUnwrapped,
-                    gender: m.pointee.patient.unsafelyUnwrapped.gender.unsafelyUnwrapped,
-                    lastVisit: m.pointee.lastVisit.unsafelyUnwrapped,
-                    confirmationDate: m.pointee.membership.confirmationDate.unsafelyUnwrapped))
+        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id: the keys sort as plain
+        // integers, then the rare runs of one PHN (only when duplicates are not checked) by patient_id.
+        keys.sort()
+        var order = keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
+            if end - start > 1 {
+                order[start..<end].sort {
+                    bytesPrecede(members[builtMember[$0]].membership.patientID, members[builtMember[$1]].membership.patientID)
+                }
             }
+            start = end
         }
+        let patients = order.map { built[$0] }
 
         excluded.sort { bytesPrecede(members[$0.index].membership.patientID, members[$1.index].membership.patientID) }
         let excludedFindings = excluded.map { entry in

@@ -22,7 +22,7 @@ struct AppointmentsSink: CSVSink {
     var issues: IssueLog
     private(set) var rows = 0
 
-    final class Cache: @unchecked Sendable {
+    final class Cache {
         static let capacity = 64
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         deinit { bytes.deallocate() }

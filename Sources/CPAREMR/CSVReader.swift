@@ -40,18 +40,12 @@ public final class CSVReader {
     }
 
     /// Calls `body` with every data record in file order (empty lines skipped). Can be called more than once.
-    public func forEachRecord(_ body: (CSVRecord) -> Void) throws(EMRError) {
+    /// Each record is lent to `body` only (its fields point into the reader's buffer, reused for the next one):
+    /// copy out what you keep. An error thrown by `body` stops the reading and is rethrown as is; else the errors
+    /// are `EMRError`s.
+    public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
         var parser = CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
                                bufferSize: bufferSize, maxRecord: maxRecordBytes)
-        while let record = try parser.nextRecord(before: .max) { body(record) }
-    }
-
-    /// A cursor over the data records, for callers that want to stop early or throw their own errors:
-    ///
-    ///     let cursor = reader.cursor()
-    ///     while let record = try cursor.next() { … }
-    public func cursor() -> CSVCursor {
-        CSVCursor(parser: CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
-                                    bufferSize: bufferSize, maxRecord: maxRecordBytes))
+        while let record = try parser.nextRecord(before: .max) { try body(record) }
     }
 }

@@ -127,6 +127,7 @@ public enum EMRLoader {
     }
 
     /// Merges the per-worker latest-visit tables into day numbers (`Int32.min` for none); slices may run in parallel.
+    // @unchecked: slices write disjoint ranges of `out` and only read `tables`, all alive until the merge returns.
     private struct VisitMerge: @unchecked Sendable {
         let out: UnsafeMutablePointer<Int32>
         let tables: [UnsafeMutablePointer<UInt32>]

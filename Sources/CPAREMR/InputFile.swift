@@ -2,7 +2,7 @@ import CPARSystem
 import Glibc
 
 /// A read-only file read with `pread` at explicit offsets, so several workers can share one descriptor.
-final class InputFile: @unchecked Sendable {
+final class InputFile: Sendable {
     let path: String
     /// The file's size when it was opened; reading stops there even if the file grows.
     let size: Int

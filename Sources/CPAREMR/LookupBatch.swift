@@ -1,5 +1,5 @@
 /// Keys waiting for a batched patient-index lookup, with their rows' dates.
-final class LookupBatch: @unchecked Sendable {
+final class LookupBatch {
     static let capacity = 32
     /// Longer keys are looked up at once.
     static let keyCapacity = 32

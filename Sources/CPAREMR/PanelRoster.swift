@@ -131,6 +131,7 @@ public struct PanelRoster: Sendable {
     }
 
     /// The buffers the resolving workers share (each writes its own range of `out`).
+    // @unchecked: workers only read `arena` and `ends` and write disjoint ranges of `out`, alive until they return.
     private struct Shared: @unchecked Sendable {
         let arena: UnsafeBufferPointer<UInt8>
         let ends: UnsafeBufferPointer<UInt32>

@@ -81,6 +81,7 @@ enum ParallelCSV {
         return parts
     }
 
+    // @unchecked: slot k is used by worker k alone, and by the caller only before or after `concurrentPerform`.
     private final class Slot<S: CSVSink>: @unchecked Sendable {
         var parser: CSVParser
         var sink: S
@@ -108,7 +109,7 @@ enum ParallelCSV {
         }
     }
 
-    private final class Shared<S: CSVSink>: @unchecked Sendable {
+    private final class Shared<S: CSVSink>: Sendable {
         let slots: [Slot<S>]
         let stops: [Int]
         init(slots: [Slot<S>], stops: [Int]) { self.slots = slots; self.stops = stops }

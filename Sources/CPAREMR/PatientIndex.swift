@@ -48,6 +48,7 @@ public struct PatientIndex: Sendable {
         return (PatientIndex(storage: storage), duplicates)
     }
 
+    // @unchecked: read-only once `fill` returns (before it is shared); during `fill` worker p writes only tables[p], masks[p].
     final class Storage: @unchecked Sendable {
         let count: Int
         private(set) var distinct = 0
@@ -62,6 +63,8 @@ public struct PatientIndex: Sendable {
         private let masks: UnsafeMutablePointer<Int>
         /// Bit i set: key i repeats an earlier key.
         private let duplicateBits: UnsafeMutablePointer<UInt64>
+        /// Every key's hash, computed once while the keys are copied; only during `fill`.
+        private var hashes: UnsafeMutablePointer<UInt64>?
 
         init(patients: [PatientRecord], partitions: Int) {
             count = patients.count
@@ -74,16 +77,19 @@ public struct PatientIndex: Sendable {
             }
             let arena = LargeBuffer.allocate(UInt8.self, count: total)
             arenaBytes = total
-            let shared = Addresses(arena: arena, ends: endsBase)
+            let hashes = LargeBuffer.allocate(UInt64.self, count: count)
+            let shared = Addresses(arena: arena, ends: endsBase, hashes: hashes)
             let n = count
             DispatchQueue.concurrentPerform(iterations: partitions) { w in
                 for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
                     var id = patients[i].patientID
                     id.withUTF8 { b in
                         if b.count > 0 { (shared.arena + Int(shared.ends[i])).initialize(from: b.baseAddress!, count: b.count) }
+                        shared.hashes[i] = PatientIndex.hash(b)
                     }
                 }
             }
+            self.hashes = hashes
             self.arena = arena
             self.endsBase = endsBase
             self.partitions = partitions
@@ -98,6 +104,7 @@ public struct PatientIndex: Sendable {
         deinit {
             LargeBuffer.deallocate(arena, count: arenaBytes)
             LargeBuffer.deallocate(endsBase, count: count + 1)
+            if let hashes { LargeBuffer.deallocate(hashes, count: count) }
             for p in 0..<partitions { if let t = tables[p] { LargeBuffer.deallocate(t, count: masks[p] + 1) } }
             tables.deallocate()
             masks.deallocate()
@@ -116,20 +123,18 @@ public struct PatientIndex: Sendable {
         /// Fills each partition on its own worker (counting its keys, sizing its table for a load factor of at
         /// most 1/2, inserting in index order); returns the duplicates in index order.
         func fill() -> [Duplicate] {
-            let found = DuplicateLists(partitions)
-            let this = self
-            DispatchQueue.concurrentPerform(iterations: partitions) { p in
-                found.lists[p] = this.fillPartition(p)
-            }
-            let duplicates = found.lists.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
+            let duplicates = Parallel.map(partitions) { fillPartition($0) }.flatMap { $0 }.sorted { $0.duplicate < $1.duplicate }
+            if let hashes { LargeBuffer.deallocate(hashes, count: count) }
+            hashes = nil
             distinct = count - duplicates.count
             for d in duplicates { duplicateBits[d.duplicate >> 6] |= 1 << UInt64(d.duplicate & 63) }
             return duplicates
         }
 
         private func fillPartition(_ p: Int) -> [Duplicate] {
+            guard let hashes else { return [] }
             var members = 0
-            for i in 0..<count where partition(ofTag: PatientIndex.hash(key(i)) >> 32) == p { members += 1 }
+            for i in 0..<count where partition(ofTag: hashes[i] >> 32) == p { members += 1 }
             var capacity = 16
             while capacity < members * 2 { capacity <<= 1 }
             let table = LargeBuffer.allocate(UInt64.self, count: capacity)
@@ -146,7 +151,7 @@ public struct PatientIndex: Sendable {
             while i < count {
                 var m = 0
                 while m < group && i < count {
-                    let h = PatientIndex.hash(key(i))
+                    let h = hashes[i]
                     if partition(ofTag: h >> 32) == p {
                         pendingIndex[m] = i
                         pendingHash[m] = h
@@ -192,7 +197,8 @@ public struct PatientIndex: Sendable {
                 let h = PatientIndex.hash(batch.key(j)), tag = h >> 32
                 hashes[j] = h
                 let p = partition(ofTag: tag)
-                let v = tables[p].unsafelyUnwrapped[Int(truncatingIfNeeded: h) & masks[p]]
+                guard let table = tables[p] else { found[j] = -1; continue }  // nil only before `fill`
+                let v = table[Int(truncatingIfNeeded: h) & masks[p]]
                 found[j] = v == 0 ? -1 : v >> 32 == tag ? Int(v & 0xFFFF_FFFF) - 1 : -2
             }
             for j in 0..<m where found[j] >= 0 && !CSVBytes.equal(key(found[j]), batch.key(j)) { found[j] = -2 }
@@ -203,7 +209,8 @@ public struct PatientIndex: Sendable {
         func lookup(_ k: UnsafeBufferPointer<UInt8>) -> Int {
             let h = PatientIndex.hash(k), tag = h >> 32
             let p = partition(ofTag: tag)
-            let table = tables[p].unsafelyUnwrapped, mask = masks[p]
+            guard let table = tables[p] else { return -1 }  // nil only before `fill`
+            let mask = masks[p]
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
                 let v = table[s]
@@ -217,15 +224,14 @@ public struct PatientIndex: Sendable {
         }
     }
 
+    // @unchecked: the workers write disjoint ranges of `arena` (key i at ends[i]) and `hashes` and only read `ends`.
     private final class Addresses: @unchecked Sendable {
         let arena: UnsafeMutablePointer<UInt8>
         let ends: UnsafeMutablePointer<UInt32>
-        init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>) { self.arena = arena; self.ends = ends }
-    }
-
-    private final class DuplicateLists: @unchecked Sendable {
-        var lists: [[Duplicate]]
-        init(_ n: Int) { lists = Array(repeating: [], count: n) }
+        let hashes: UnsafeMutablePointer<UInt64>
+        init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>) {
+            self.arena = arena; self.ends = ends; self.hashes = hashes
+        }
     }
 
     /// A fast 64-bit hash of a short byte string (8 bytes per step, then a final mix).

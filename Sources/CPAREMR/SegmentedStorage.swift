@@ -9,7 +9,7 @@ import Darwin
 /// Workers append here rather than to a growing Array (whose doubling would briefly hold two copies); the merge then
 /// moves the elements into one exactly sized array and unmaps each segment as soon as it is empty, so the memory
 /// goes back to the system at once and the peak stays near one copy.
-final class SegmentedStorage<Element>: @unchecked Sendable {
+final class SegmentedStorage<Element> {
     private var segments: [UnsafeMutablePointer<Element>] = []
     private(set) var count = 0
     private let segmentCapacity: Int

@@ -1,5 +1,5 @@
 /// Per-patient latest visit as YYYYMMDD (0 = none), one table per worker.
-final class VisitTable: @unchecked Sendable {
+final class VisitTable {
     let dates: UnsafeMutablePointer<UInt32>
     let count: Int
     init(count: Int) {

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARCrypto
 import CPARSystem
 import CLibXML2
 
@@ -12,20 +13,21 @@ final class PayloadOutput {
     private var used = 0
     private(set) var memory: [UInt8] = []
     private(set) var byteCount = 0
-    private var hasher: SHA256?
+    private var hasher = SHA256()
+    private let hashing: Bool
     /// The first failure; once set, every further write fails.
     private(set) var failure: PayloadError?
 
     /// Collects the bytes in `memory`, reserving `expectedSize` up front.
     init(expectedSize: Int = 0) {
-        fd = -1; path = ""; capacity = 0; hasher = nil
+        fd = -1; path = ""; capacity = 0; hashing = false
         buffer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 8)
         memory.reserveCapacity(expectedSize)
     }
 
     /// Writes to `fd` (not closed here), hashing unless told not to; `path` is for messages.
     init(fd: Int32, path: String, hashing: Bool = true, bufferSize: Int = 1 << 16) {
-        self.fd = fd; self.path = path; capacity = bufferSize; hasher = hashing ? SHA256() : nil
+        self.fd = fd; self.path = path; capacity = bufferSize; self.hashing = hashing
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
     }
 
@@ -44,7 +46,7 @@ final class PayloadOutput {
             if used == 0 && n >= capacity {
                 // Large chunk: skip the copy.
                 let direct = n - n % capacity
-                hasher?.update(UnsafeRawBufferPointer(start: p, count: direct))
+                if hashing { hasher.update(UnsafeRawBufferPointer(start: p, count: direct)) }
                 guard writeAll(p, direct) else { return false }
                 p += direct; n -= direct
                 continue
@@ -64,11 +66,11 @@ final class PayloadOutput {
     }
 
     /// Lower-case hex SHA-256 of everything written (file mode with hashing; else empty). Call once, after `finish()`.
-    func sha256Hex() -> String { hasher.map { SHA256.hex($0.finalize()) } ?? "" }
+    func sha256Hex() -> String { hashing ? SHA256.hex(hasher.finalize()) : "" }
 
     private func flushBuffer() -> Bool {
         guard used > 0 else { return true }
-        hasher?.update(UnsafeRawBufferPointer(start: buffer, count: used))
+        if hashing { hasher.update(UnsafeRawBufferPointer(start: buffer, count: used)) }
         let ok = writeAll(UnsafeRawPointer(buffer), used)
         used = 0
         return ok

@@ -109,27 +109,31 @@ public enum PayloadWriter {
             var previousPHN = -1
             for (index, p) in x.patients.enumerated() {
                 let phn = try checkPatient(p, index: index, after: &previousPHN)
-                let dob = try dateComponents(p.dob, index: index, field: "birth date")
-                let lastVisit = try dateComponents(p.lastVisit, index: index, field: "last visit date")
-                let confirmed = try dateComponents(p.confirmationDate, index: index, field: "confirmation date")
-                // One line per patient; three markup writes and two escaped texts.
+                // One line per patient, in one markup write when neither name needs escaping (the usual case:
+                // then escaping would give the same bytes); a name that does goes through libxml2.
                 markup.reset()
                 markup.append("\n    <Patient><Phn>")
                 markup.append(digits: phn, width: 9)
                 markup.append("</Phn><FamilyName>")
-                try out.markup(markup.base, count: markup.count)
-                try out.text(p.familyName)
-                try out.markup(LibXML.name(givenNameOpen), count: givenNameOpen.utf8CodeUnitCount)
-                try out.text(p.givenName)
-                markup.reset()
+                if !markup.append(textNeedingNoEscape: p.familyName) {
+                    try out.markup(markup.base, count: markup.count)
+                    markup.reset()
+                    try out.text(p.familyName)
+                }
+                markup.append("</FamilyName><GivenName>")
+                if !markup.append(textNeedingNoEscape: p.givenName) {
+                    try out.markup(markup.base, count: markup.count)
+                    markup.reset()
+                    try out.text(p.givenName)
+                }
                 markup.append("</GivenName><BirthDate>")
-                markup.append(date: dob)
+                try append(p.dob, to: &markup, index: index, field: "birth date")
                 markup.append("</BirthDate><Gender>")
                 markup.append(byte: UInt8(ascii: p.gender == .male ? "M" : p.gender == .female ? "F" : "X"))
                 markup.append("</Gender><LastVisitDate>")
-                markup.append(date: lastVisit)
+                try append(p.lastVisit, to: &markup, index: index, field: "last visit date")
                 markup.append("</LastVisitDate><ConfirmationDate>")
-                markup.append(date: confirmed)
+                try append(p.confirmationDate, to: &markup, index: index, field: "confirmation date")
                 markup.append("</ConfirmationDate></Patient>")
                 try out.markup(markup.base, count: markup.count)
             }
@@ -215,15 +219,13 @@ public enum PayloadWriter {
 
     // MARK: - Formatting
 
-    private static let givenNameOpen: StaticString = "</FamilyName><GivenName>"
 
+    /// Appends a patient's date as `YYYY-MM-DD`; the year must have four digits.
     @inline(__always)
-    private static func dateComponents(_ date: CivilDate, index: Int, field: String) throws(PayloadError) -> (year: Int, month: Int, day: Int) {
-        let c = date.components
-        guard (1000...9999).contains(c.year) else {
+    private static func append(_ date: CivilDate, to markup: inout MarkupBuffer, index: Int, field: String) throws(PayloadError) {
+        guard markup.append(date: date) else {
             throw .invalidField(field: patientField(index, field), reason: "is outside the years 1000 to 9999")
         }
-        return c
     }
 
     /// Unix seconds as `YYYY-MM-DDThh:mm:ssZ`.

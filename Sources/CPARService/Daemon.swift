@@ -5,6 +5,7 @@ import CPARSystem
 /// `cpard` in the foreground under systemd (`Type=notify`): recovery, then READY=1; a pass whenever work is due,
 /// a signal arrives, or the spool rescan interval passes; SIGUSR1 re-queues Failed panels, SIGHUP reloads the
 /// configuration, SIGUSR2 just wakes it (the `.path` unit and `cparctl submit` use it), SIGTERM/SIGINT stop it.
+// @unchecked: `runtime` and `watchdogTimer` belong to the thread in `run`; other threads touch only lets and `lock`'s fields.
 public final class Daemon: @unchecked Sendable {
     private let configPath: String
     private let log: Logger

@@ -2,6 +2,7 @@ import Foundation
 import CPARCore
 import CPAREMR
 import CPARStore
+import Synchronization
 
 /// Everything one extract run reads — the EMR snapshot and the store's panels and memberships — joined so that
 /// any panel's `PanelExtract` can be built from it. Built once per run; read-only afterwards.
@@ -10,7 +11,7 @@ public struct ExtractSource: Sendable {
     public let asOf: CivilDate
     public let snapshot: EMRSnapshot
     private let roster: PanelRoster
-    private let duplicatePHNs: Set<String>
+    private let duplicatePHNs: DuplicatePHN.Values
 
     /// Loads the EMR files (on `threads` workers) while the memberships stream out of the store, then joins them.
     public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
@@ -23,8 +24,8 @@ public struct ExtractSource: Sendable {
         let snapshot = try emr.wait()
         let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
         return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
-                             duplicatePHNs: DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
-                                                               threads: threads))
+                             duplicatePHNs: DuplicatePHN.Values(DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
+                                                                                  threads: threads)))
     }
 
     public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }
@@ -94,6 +95,7 @@ private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) 
 }
 
 /// Members of the panels in flight (`ExtractSource.forEach`): `acquire` waits until the panel fits.
+// @unchecked: `available` is read and written only while `condition` is locked.
 final class MemberBudget: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
@@ -120,6 +122,7 @@ final class MemberBudget: @unchecked Sendable {
 }
 
 /// Runs a throwing closure on a background thread; `wait()` returns its value or rethrows.
+// @unchecked: `result` is written once before `done.signal()` and read only after `done.wait()`.
 final class BackgroundResult<T: Sendable>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
@@ -137,12 +140,13 @@ final class BackgroundResult<T: Sendable>: @unchecked Sendable {
     }
 }
 
-final class AtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int { lock.withLock { defer { value += 1 }; return value } }
+final class AtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    /// The value before this increment.
+    func increment() -> Int { value.add(1, ordering: .relaxed).oldValue }
 }
 
+// @unchecked: `slots` is read and written only under `lock` (an NSLock, which the thread sanitizer sees).
 final class ResultSlots<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<T, Error>?]

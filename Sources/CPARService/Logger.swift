@@ -5,6 +5,7 @@ import CPARSystem
 /// One line per event on stderr: `event=NAME key=value …`, with a `<N>` syslog-priority prefix when
 /// `JOURNAL_STREAM` is set (journald adds its own timestamp), else an ISO 8601 UTC timestamp and the level.
 /// Values never carry patient data: callers pass IDs, codes and counts only.
+// @unchecked: its one mutable field, `minimum`, is read and written only under `lock`.
 public final class Logger: @unchecked Sendable {
     public typealias Level = Config.LogLevel
     private let lock = NSLock()

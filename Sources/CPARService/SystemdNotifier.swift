@@ -2,7 +2,7 @@ import Foundation
 
 /// The `NOTIFY_SOCKET` datagram protocol (sd_notify), without libsystemd: `READY=1`, `STATUS=…`, `WATCHDOG=1`,
 /// `STOPPING=1`. Does nothing when `NOTIFY_SOCKET` is unset.
-public final class SystemdNotifier: @unchecked Sendable {
+public final class SystemdNotifier: Sendable {
     private let path: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {

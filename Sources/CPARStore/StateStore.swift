@@ -4,12 +4,11 @@ import Glibc
 /// cpard's SQLite state store: site, panels, memberships, submissions and notices. SPEC §3, §8.
 ///
 /// One `StateStore` is one SQLite connection. It is **not** safe to use from two threads at once: give each thread
-/// (and each process) its own instance. It is `@unchecked Sendable` only so that it can be handed to the thread
-/// that will use it. Instances in different threads or processes share the database safely: WAL mode, a 5 s busy
-/// timeout, and every write in a `BEGIN IMMEDIATE` transaction.
+/// (and each process) its own instance; it is not `Sendable`. Instances in different threads or processes share the
+/// database safely: WAL mode, a 5 s busy timeout, and every write in a `BEGIN IMMEDIATE` transaction.
 ///
 /// Every writing method is one transaction (or a savepoint inside the caller's `transaction`).
-public final class StateStore: @unchecked Sendable {
+public final class StateStore {
     public let path: String
     let db: SQLiteConnection
     /// Open transaction levels: 0 = none, 1 = BEGIN, n > 1 = savepoint n.

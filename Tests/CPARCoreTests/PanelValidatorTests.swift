@@ -139,6 +139,20 @@ import Testing
         #expect(e.warnings.map(\.patientID) == ["W1", "W2"])
     }
 
+    /// Without a duplicate check, patients sharing a PHN stay valid and come out in patient_id byte order.
+    @Test func equalPHNsAreOrderedByPatientID() {
+        let members = ["c", "B", "a", "D"].map { Self.member(Self.patient($0, phn: "123425678", given: $0)) }
+            + [Self.member(Self.patient("z", phn: "100070001", given: "z"))]
+        #expect(run(members).patients.map(\.givenName) == ["z", "B", "D", "a", "c"])
+    }
+
+    @Test func duplicateValuesMatchNineDigitPHNsOnly() {
+        let values = DuplicatePHN.Values(["123425678", "000000001", "12345", "abcdefghi", ""])
+        #expect(values.contains(123_425_678) && values.contains(1))
+        #expect(!values.contains(12345) && !values.contains(0) && !values.contains(123_425_679))
+        #expect(DuplicatePHN.Values([]).isEmpty && !values.isEmpty)
+    }
+
     @Test func issuesTravelWithFindings() {
         let issue = InputIssue(file: "patients.csv", line: 7, field: "dob", message: "not a date (YYYY-MM-DD)", recordID: "A")
         let e = run([Self.member(Self.patient("A", dob: nil), issues: [issue]),

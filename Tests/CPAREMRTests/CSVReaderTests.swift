@@ -130,15 +130,17 @@ struct CSVReaderTests {
         ])
     }
 
-    @Test func cursorReadsTheSameRecordsAndCanStopEarly() throws {
+    @Test func anErrorFromTheBodyStopsTheReadingAndComesOutAsIs() throws {
+        struct Stop: Error, Equatable {}
         let dir = try TempDirectory()
         let path = try dir.write("a.csv", "id,v\n1,\"x\ny\"\n2,b\n3,c\n")
         let reader = try CSVReader(path: path)
-        let cursor = reader.cursor()
         var seen: [ReadRecord] = []
-        while let r = try cursor.next() {
-            seen.append(ReadRecord(line: r.line, fields: r.strings(), problem: r.problem))
-            if r.string(0) == "2" { break }
+        #expect(throws: Stop()) {
+            try reader.forEachRecord { r in
+                seen.append(ReadRecord(line: r.line, fields: r.strings(), problem: r.problem))
+                if r.string(0) == "2" { throw Stop() }
+            }
         }
         #expect(seen == [ReadRecord(line: 2, fields: ["1", "x\ny"]), ReadRecord(line: 4, fields: ["2", "b"])])
         #expect(try readAll(path).records.count == 3)

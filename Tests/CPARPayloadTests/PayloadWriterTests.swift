@@ -1,4 +1,6 @@
+import CLibXML2
 import CPARCore
+import CPARCrypto
 import CPARTestSupport
 import Foundation
 import Testing
@@ -20,6 +22,47 @@ import Testing
         return Fixtures.extract(
             patients: patients, siteName: "Clinic \"A\" & <B>", panelName: "Panel 'ø' & \n 東",
             practitioners: [ExtractPractitioner(practitionerID: "P&1", familyName: "D'Arcy <MD>", givenName: "José\nM")])
+    }
+
+    /// The patient lines bypass libxml2's escaping only for names it would leave as they are.
+    @Test func namesWrittenAsMarkupAreThoseLibxml2EscapesToThemselves() {
+        let names = ["Doe", "O'Brien", "Éloïse-Müller", "山田", "tab\there", "Line\nBreak", "", "a&b", "<x>", "q\"",
+                     "cr\r", "]]>", String(repeating: "x", count: 100)]
+        for name in names {
+            var markup = MarkupBuffer(capacity: 64)
+            defer { markup.deallocate() }
+            let raw = markup.append(textNeedingNoEscape: name)
+            let escaped = name.withCString { c in
+                UnsafeRawPointer(c).withMemoryRebound(to: xmlChar.self, capacity: 1) { text -> String in
+                    guard let out = xmlEncodeSpecialChars(nil, text) else { return "" }
+                    defer { CLibXML2_free(out) }
+                    return String(cString: out)
+                }
+            }
+            #expect(raw == (escaped == name && name.utf8.count <= 64), "\(name)")
+            if raw { #expect(String(decoding: UnsafeBufferPointer(start: markup.base, count: markup.count), as: UTF8.self) == name) }
+        }
+    }
+
+    /// Every date of 1890–2110 comes out as its `YYYY-MM-DD`; years without four digits are refused.
+    @Test func everyDateIsWrittenAsItsISOForm() throws {
+        var markup = MarkupBuffer(capacity: 16)
+        defer { markup.deallocate() }
+        let from = try #require(CivilDate(year: 1890, month: 1, day: 1)).daysSinceEpoch
+        let to = try #require(CivilDate(year: 2110, month: 12, day: 31)).daysSinceEpoch
+        var wrong = 0
+        for d in from...to {
+            let date = CivilDate(daysSinceEpoch: d)
+            markup.reset()
+            guard markup.append(date: date) else { wrong += 1; continue }
+            if String(decoding: UnsafeBufferPointer(start: markup.base, count: markup.count), as: UTF8.self) != date.description {
+                wrong += 1
+            }
+        }
+        #expect(wrong == 0)
+        markup.reset()
+        #expect(!markup.append(date: try #require(CivilDate(year: 1000, month: 1, day: 1)).adding(days: -1)) && markup.count == 0)
+        #expect(!markup.append(date: try #require(CivilDate(year: 9999, month: 12, day: 31)).adding(days: 1)) && markup.count == 0)
     }
 
     @Test func everyTextRoundTripsExactly() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import CPARCore
+import CPARCrypto
 
 @Suite struct SHA256Tests {
     private func digest(_ s: String) -> String { SHA256.hex(SHA256.hash(Array(s.utf8))) }
@@ -32,6 +32,27 @@ import Testing
         var byteByByte = SHA256()
         for b in data { byteByByte.update([b]) }
         #expect(byteByByte.finalize() == expected)
+    }
+
+    @Test func oddChunkSizesMatchOneShot() {
+        // 100,000 bytes fed in chunks of 1, 3, 7, … 997 bytes (cycling), against the one-shot digest.
+        let data = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 7) }
+        let sizes = [1, 3, 7, 13, 61, 63, 65, 127, 129, 997]
+        var h = SHA256()
+        var at = 0, k = 0
+        data.withUnsafeBytes { all in
+            while at < all.count {
+                let n = min(sizes[k % sizes.count], all.count - at)
+                h.update(UnsafeRawBufferPointer(rebasing: all[at..<at + n]))
+                at += n; k += 1
+            }
+        }
+        #expect(SHA256.hex(h.finalize()) == SHA256.hex(SHA256.hash(data)))
+        // And a known digest of a streamed input: the NIST 448-bit vector split at an odd place.
+        var nist = SHA256()
+        nist.update(Array("abcdbcdecdefdefgefghfghighij".utf8))
+        nist.update(Array("hijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(SHA256.hex(nist.finalize()) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     @Test func paddingBoundaries() {
