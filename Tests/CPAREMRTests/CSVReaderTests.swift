@@ -232,6 +232,21 @@ struct ISODateTests {
         }
     }
 
+    /// Every byte value at every position of a few dates: `packed` (which checks the digits a word at a time)
+    /// accepts exactly what `days` (byte by byte) accepts, with the same date.
+    @Test func packedAgreesWithDaysForEveryByteAtEveryPosition() {
+        for base in ["2026-10-31", "1999-02-28", "2000-02-29", "1000-01-01", "9999-12-31"] {
+            for at in 0..<10 {
+                for value in 0...255 {
+                    var bytes = Array(base.utf8)
+                    bytes[at] = UInt8(value)
+                    let (d, p) = bytes.withUnsafeBufferPointer { (ISODate.days($0), ISODate.packed($0)) }
+                    #expect(p.map { ISODate.days(packed: $0) } == d, "\(base) byte \(at) = \(value)")
+                }
+            }
+        }
+    }
+
     @Test func rejectsWhatCivilDateRejects() {
         for s in ["", "2026-1-01", "2026-02-30", "1900-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "0999-12-31",
                   "2026/01/01", "2026-01-0a", " 2026-01-01", "2026-01-011", "20260101", "2026-0１-01", "+026-01-01"] {
