@@ -9,6 +9,10 @@ public enum DaemonMain {
     public static func run(_ arguments: [String]) -> Int32 {
         // A closed pipe (`| head`) must surface as a write error, not kill the process mid-transaction.
         signal(SIGPIPE, SIG_IGN)
+        // SIGABRT (what systemd's watchdog sends) ends cpard at once: the Swift runtime's crash handler would try to
+        // start its backtracer, which cannot run under MemoryDenyWriteExecute=, and then carry on. The unit also
+        // sets SWIFT_BACKTRACE=enable=no; this covers cpard run by hand or by another supervisor.
+        signal(SIGABRT, SIG_DFL)
         // Start from a clean signal mask whatever the parent left us; the service blocks its own signals later.
         var empty = sigset_t()
         sigemptyset(&empty)
@@ -33,6 +37,13 @@ public enum DaemonMain {
         }
         log.level = config.logLevel
         if args.has("check-config") {
+            let check = ConfigCheck(config: config)
+            for warning in check.warnings { FileHandle.standardError.write(Data("cpard: warning: \(warning)\n".utf8)) }
+            guard check.problems.isEmpty else {
+                for problem in check.problems { FileHandle.standardError.write(Data("cpard: \(problem)\n".utf8)) }
+                FileHandle.standardError.write(Data("cpard: configuration \(path) has \(check.problems.count) problem(s)\n".utf8))
+                return ExitStatus.usage.rawValue
+            }
             print("configuration OK: \(path)")
             return 0
         }

@@ -2,7 +2,9 @@ import Foundation
 import CPARCore
 import CPARSystem
 
-/// Reads `cpard.conf` from disk and the secrets it points to.
+/// Reads `cpard.conf` from disk and the secrets it points to. Loading the configuration never touches the secrets:
+/// panel administration runs without registry credentials (SPEC §12). They are checked where they are used (the
+/// registry transport, SMTP) and by `cpard --check-config`.
 public enum ConfigLoader {
     public static let defaultPath = "/etc/cpard/cpard.conf"
 
@@ -19,20 +21,19 @@ public enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: nil, message: "the configuration file is not UTF-8")
         }
-        let config = try ConfigParser.parse(text, file: absolute,
-                                            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
-        for secret in [config.clientKey, config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) {
-            try checkPrivate(secret, config: absolute)
-        }
-        // One-line secrets are read now, so `--check-config` refuses what would fail at the first send.
-        for secret in [config.tokenFile, config.smtpPasswordFile].compactMap({ $0 }) { _ = try readSecret(secret) }
-        return config
+        return try ConfigParser.parse(text, file: absolute,
+                                      credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
     }
 
-    /// A key or secret file that others (not the owner, not the group) can read or write is refused.
+    /// A key or secret file that others (not the owner, not the group) can read or write is refused. `config` names
+    /// where it comes from (the configuration file or the setting) in the error.
     public static func checkPrivate(_ file: String, config: String) throws(ConfigError) {
         let st: stat
-        do { st = try Posix.stat(file) } catch {
+        do {
+            st = try Posix.stat(file)
+            // stat needs only the directory; the user who will read the secret must be able to open it.
+            _ = try Posix.call("access", path: file) { access(file, R_OK) }
+        } catch {
             throw ConfigError(file: config, line: nil, message: "cannot read secret file \(file): \(error.reason)")
         }
         if st.st_mode & 0o007 != 0 {
@@ -41,9 +42,11 @@ public enum ConfigLoader {
         }
     }
 
-    /// Reads a one-line secret (token, password), trimmed of surrounding whitespace. An empty one, or one with a
-    /// line break or other control character inside (it would break an HTTP header), is refused naming the file.
-    public static func readSecret(_ file: String) throws(ConfigError) -> String {
+    /// Reads a one-line secret (token, password), trimmed of surrounding whitespace; refused when others can read
+    /// it. An empty one, or one with a line break or other control character inside (it would break an HTTP header),
+    /// is refused naming the file.
+    public static func readSecret(_ file: String, setting: String? = nil) throws(ConfigError) -> String {
+        try checkPrivate(file, config: setting ?? file)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, line: nil, message: "cannot read secret file")
         }

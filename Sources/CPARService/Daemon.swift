@@ -47,6 +47,7 @@ public final class Daemon: @unchecked Sendable {
             writePIDFile()
             notifier.ready(status: try runtime.queueSummary())
             log.notice("service.ready", ["queued": recovered.queued, "pending": recovered.pending, "pid": getpid()])
+            raiseFromInsideIfAsked()
         } catch {
             log.error("service.start_failed", ["error": "\(error)"])
             return 1
@@ -92,22 +93,54 @@ public final class Daemon: @unchecked Sendable {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    /// A dedicated thread takes the blocked signals with `sigwait` and hands them to the loop.
+    /// A dedicated thread takes the blocked signals with `sigwaitinfo` and hands those sent from outside the process
+    /// to the loop. A signal raised inside cpard (the Swift runtime's crash handler sends SIGUSR1 to every thread to
+    /// pause it; a thread may `raise` or `kill(getpid())`) carries our own PID as its sender and is ignored: only an
+    /// operator, systemd or another program may re-queue panels, reload or stop cpard. Signals the kernel sends
+    /// (a terminal's ^C: `si_pid` 0) still count.
     private func installSignals() {
         Daemon.blockSignals()
+        let started = DispatchSemaphore(value: 0)
         let thread = Thread { [weak self] in
+            self?.signalThread = pthread_self()
+            started.signal()
             var set = sigset_t()
             sigemptyset(&set)
             for sig in Daemon.handledSignals { sigaddset(&set, sig) }
             while true {
-                var sig: Int32 = 0
-                guard sigwait(&set, &sig) == 0 else { continue }
+                var info = siginfo_t()
+                let sig = sigwaitinfo(&set, &info)
+                guard sig > 0 else { continue }
                 guard let self else { return }
+                if Daemon.isFromInside(code: info.si_code, sender: info._sifields._kill.si_pid) {
+                    self.log.warning("service.signal_ignored", ["signal": Daemon.name(sig), "code": info.si_code,
+                                                                "reason": "sent by cpard itself"])
+                    continue
+                }
                 self.received(sig)
             }
         }
         thread.name = "cpard-signals"
         thread.start()
+        started.wait()
+    }
+    private var signalThread: pthread_t?
+
+    /// A signal whose sender is this process: SI_TKILL from `pthread_kill`/`tgkill`, or SI_USER/SI_QUEUE from
+    /// `kill`/`sigqueue`, with our own PID as the sender. Other codes (the kernel's) carry no sender.
+    static func isFromInside(code: Int32, sender: pid_t) -> Bool {
+        [Int32(SI_USER), Int32(SI_QUEUE), Int32(SI_TKILL)].contains(code) && sender == getpid()
+    }
+
+    /// Fault injection for the tests (`CPARD_SELF_SIGNAL=USR1` or `USR2`): once ready, cpard sends itself the signal
+    /// the way the Swift runtime's crash handler does (to the signal thread) and by `kill(getpid())`; both must be
+    /// ignored. Unset in production.
+    private func raiseFromInsideIfAsked() {
+        guard let name = ProcessInfo.processInfo.environment["CPARD_SELF_SIGNAL"],
+              let sig = Daemon.handledSignals.first(where: { Daemon.name($0) == name }), let thread = signalThread
+        else { return }
+        pthread_kill(thread, sig)
+        kill(getpid(), sig)
     }
 
     private func received(_ sig: Int32) {

@@ -37,7 +37,8 @@ public final class Runtime {
     /// The libcurl client for `registry.*`, or a transport that fails every attempt when no URL is configured.
     public static func makeTransport(_ config: Config) throws -> RegistryTransport {
         guard !config.registryURL.isEmpty else { return UnconfiguredRegistry() }
-        let token = try config.tokenFile.map { try ConfigLoader.readSecret($0) }
+        if let key = config.clientKey { try ConfigLoader.checkPrivate(key, config: "registry.client_key") }
+        let token = try config.tokenFile.map { try ConfigLoader.readSecret($0, setting: "registry.token_file") }
         return try CurlRegistryClient(settings: RegistryClientSettings(config: config, token: token),
                                       parser: .registryMessages)
     }

@@ -83,6 +83,46 @@ struct DaemonTests {
         #expect(sim.posts.count == 2)
     }
 
+    /// SPEC §12: the Swift runtime's crash handler pauses threads with SIGUSR1; a signal cpard sends itself (to its
+    /// signal thread with pthread_kill, or kill(getpid())) must not re-queue Failed panels.
+    @Test(arguments: ["USR1", "USR2"])
+    func signalsCpardSendsItselfAreIgnored(signal name: String) throws {
+        let (h, sim) = try setUp(faults: ["mode": "reject_sync"])
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001")
+        let d = try RunningDaemon(h, notify: nil, environment: ["CPARD_SELF_SIGNAL": name])
+        defer { d.stop() }
+        #expect(try waitForStatus(h, "Failed"))
+        try sim.setFaults([:])
+        let ignored = "event=service.signal_ignored signal=\(name)"
+        let deadline = Date().addingTimeInterval(20)
+        while d.output.components(separatedBy: ignored).count < 3, Date() < deadline { usleep(50_000) }
+        #expect(d.output.components(separatedBy: ignored).count == 3, "both self-sent signals ignored: \(d.output)")
+        #expect(!d.output.contains("event=service.signal signal=\(name)"))
+        #expect(!d.output.contains("event=queue.requeued"))
+        #expect(try status(h) == "Failed")
+        // An operator's SIGUSR1 from outside still works.
+        d.signal(SIGUSR1)
+        #expect(try waitForStatus(h, "Submitted"))
+        #expect(sim.posts.count == 2)
+    }
+
+    /// SPEC §12: SIGABRT (systemd's watchdog) ends cpard at once, by the signal, without the runtime's backtracer.
+    @Test func sigabrtEndsCpardAtOnce() throws {
+        let (h, sim) = try setUp()
+        defer { sim.stop(); h.cleanup() }
+        var environment: [String: String] = [:]
+        environment["SWIFT_BACKTRACE"] = "enable=yes"
+        let d = try RunningDaemon(h, notify: nil, environment: environment)
+        defer { d.stop() }
+        #expect(d.waitForLog("event=service.ready"))
+        d.signal(SIGABRT)
+        #expect(d.waitForExit(timeout: 20))
+        #expect(d.process.terminationReason == .uncaughtSignal)
+        #expect(d.process.terminationStatus == SIGABRT)
+        #expect(!d.output.contains("Backtracing") && !d.output.contains("crashed"), "\(d.output)")
+    }
+
     @Test func sighupReloadsAGoodConfigAndKeepsTheOldOneOnABadConfig() throws {
         let (h, sim) = try setUp()
         defer { sim.stop(); h.cleanup() }

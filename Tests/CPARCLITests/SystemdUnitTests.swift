@@ -8,10 +8,10 @@ struct SystemdUnitTests {
     static let units = ["cpard.service", "cpard-monthly.service", "cpard-monthly.timer", "cpard-nudge.path",
                         "cpard-nudge.service"]
 
-    /// Copies the binaries to <prefix>/usr/local/bin and the units, rewritten to that prefix, to <prefix>/units.
+    /// Copies the binaries to <prefix>/usr/bin and the units, rewritten to that prefix, to <prefix>/units.
     func install() throws -> TempDirectory {
         let prefix = try TempDirectory("cpard-prefix")
-        let bin = prefix.url.appendingPathComponent("usr/local/bin")
+        let bin = prefix.url.appendingPathComponent("usr/bin")
         let unitDir = prefix.url.appendingPathComponent("units")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: unitDir, withIntermediateDirectories: true)
@@ -20,7 +20,7 @@ struct SystemdUnitTests {
         }
         for unit in SystemdUnitTests.units {
             let text = try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
-            try text.replacingOccurrences(of: "/usr/local/bin/", with: bin.path + "/")
+            try text.replacingOccurrences(of: "/usr/bin/", with: bin.path + "/")
                 .write(to: unitDir.appendingPathComponent(unit), atomically: true, encoding: .utf8)
         }
         return prefix
@@ -47,6 +47,22 @@ struct SystemdUnitTests {
         let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
         #expect(score <= 2.0, "\(line)")
+    }
+
+    /// SPEC §12: SIGABRT ends cpard at once under the hardened unit (no backtracer), a config error is not retried
+    /// in a loop, and the nudge is skipped rather than failed while cpard is down. Tests/system/run.sh checks the
+    /// behaviour under a real systemd; this keeps the lines from being dropped by an edit.
+    @Test func unitLinesTheBehaviourRestsOn() throws {
+        func lines(_ unit: String) throws -> [String] {
+            try String(contentsOf: PackageRoot.url.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+        }
+        let service = try lines("cpard.service")
+        #expect(service.contains("Environment=SWIFT_BACKTRACE=enable=no"))
+        #expect(service.contains("RestartPreventExitStatus=2"))
+        #expect(service.contains("ExecStart=/usr/bin/cpard --config /etc/cpard/cpard.conf"))
+        let nudge = try lines("cpard-nudge.service")
+        #expect(nudge.contains("ExecCondition=/bin/systemctl --quiet is-active cpard.service"))
     }
 
     @Test func timerAgreesWithTheDefaultScheduleAndTheReadme() throws {
