@@ -7,9 +7,9 @@ import Darwin
 
 /// The streaming RFC 4180 parser behind `CSVReader` and the parallel loaders.
 ///
-/// It reads a file from a given offset through one fixed buffer (`bufferSize` bytes, plus a sentinel byte and padding) and
-/// hands out records whose unquoted fields are slices of that buffer; fields of records holding a quote are unescaped
-/// into a scratch buffer of the same size. Nothing is allocated per record or per field.
+/// It reads a file from a given offset through one fixed buffer (`bufferSize` bytes, a sentinel byte, padding) and
+/// hands out records whose unquoted fields are slices of that buffer; fields of records holding a quote are
+/// unescaped into a scratch buffer of the same size. Nothing is allocated per record or per field.
 ///
 /// Record boundaries are a pure function of the start offset (which must be a record start): that is what lets the
 /// parallel reader check a worker's speculative start. Rules:
