@@ -1,8 +1,8 @@
 #!/bin/sh
 # Benchmarks EMRLoader.load (the CSV half of `cparctl extract --all`) in a release build.
 # Usage: bench/emr-load.sh [PATIENTS] [PANELS] [THREADS]   (defaults: 1000000 200 2)
-# Builds a throwaway package under bench/out/ that links the CPARCore, CPAREMR and CPARSampleData sources, generates sample data
-# once per size (bench/out/data-N), then runs the load under /usr/bin/time -v (wall time and peak RSS).
+# Builds a throwaway package under bench/out/ that links the CPARCore, CPARSystem, CBytes, CPAREMR and
+# CPARSampleData sources, generates sample data once per size (bench/out/data-N), then runs the load under /usr/bin/time -v (wall time and peak RSS).
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,6 +14,8 @@ pkg=$out/pkg
 mkdir -p "$pkg/Sources/emr-bench"
 ln -sfn "$root/Sources/CPARCore" "$pkg/Sources/CPARCore"
 ln -sfn "$root/Sources/CPAREMR" "$pkg/Sources/CPAREMR"
+ln -sfn "$root/Sources/CPARSystem" "$pkg/Sources/CPARSystem"
+ln -sfn "$root/Sources/CBytes" "$pkg/Sources/CBytes"
 ln -sfn "$root/Sources/CPARSampleData" "$pkg/Sources/CPARSampleData"
 cp "$root/bench/EMRBench/main.swift" "$pkg/Sources/emr-bench/main.swift"
 cat > "$pkg/Package.swift" <<'PKG'
@@ -21,7 +23,9 @@ cat > "$pkg/Package.swift" <<'PKG'
 import PackageDescription
 let package = Package(name: "emr-bench", targets: [
     .target(name: "CPARCore"),
-    .target(name: "CPAREMR", dependencies: ["CPARCore"]),
+    .systemLibrary(name: "CBytes"),
+    .target(name: "CPARSystem"),
+    .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem", "CBytes"]),
     .target(name: "CPARSampleData", dependencies: ["CPARCore"]),
     .executableTarget(name: "emr-bench", dependencies: ["CPARCore", "CPAREMR", "CPARSampleData"]),
 ])
