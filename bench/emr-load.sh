@@ -2,7 +2,8 @@
 # Benchmarks EMRLoader.load (the CSV half of `cparctl extract --all`) in a release build.
 # Usage: bench/emr-load.sh [PATIENTS] [PANELS] [THREADS]   (defaults: 1000000 200 2)
 # Builds a throwaway package under bench/out/ that links the CPARCore, CPARSystem, CBytes, CPAREMR and
-# CPARSampleData sources, generates sample data once per size (bench/out/data-N), then runs the load under /usr/bin/time -v (wall time and peak RSS).
+# CPARSampleData sources, generates sample data once per size (bench/out/data-N), then runs the load under
+# /usr/bin/time -v (wall time and peak RSS).
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
