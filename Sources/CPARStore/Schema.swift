@@ -104,6 +104,14 @@ enum Schema {
         [
             "ALTER TABLE submissions ADD COLUMN first_attempt INTEGER",
         ],
+        // 3: a re-queue of a Failed panel (SIGUSR1) is stored, not inferred from the reason text; the re-queues made
+        // before are recognised by the reason cpard gave them.
+        [
+            "ALTER TABLE submissions ADD COLUMN requeued INTEGER NOT NULL DEFAULT 0 CHECK (requeued IN (0, 1))",
+            """
+            UPDATE submissions SET requeued = 1 WHERE "trigger" = 'manual' AND reason = 're-queued after failure'
+            """,
+        ],
     ]
 
     /// The schema version this build writes.
