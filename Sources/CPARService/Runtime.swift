@@ -103,10 +103,10 @@ public final class Runtime {
 }
 
 /// The transport used when `registry.url` is empty: every attempt fails with a clear error.
+/// `Delivery` never calls it to send (nothing is posted, so no attempt is counted).
 public struct UnconfiguredRegistry: RegistryTransport {
+    public static let reason = "registry.url is not configured"
     public init() {}
-    public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult {
-        .permanent(reason: "registry.url is not configured")
-    }
-    public func poll(trackingID: String) -> RegistryResult { .permanent(reason: "registry.url is not configured") }
+    public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult { .permanent(reason: Self.reason) }
+    public func poll(trackingID: String) -> RegistryResult { .permanent(reason: Self.reason) }
 }
