@@ -18,6 +18,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // Byte-class scans (SSE2 where the CPU has it) for the CSV parser; no library.
+        .systemLibrary(name: "CBytes"),
 
         // Pure domain: no I/O, no C.
         .target(name: "CPARCore"),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "CPARCrypto", dependencies: ["CCrypto"]),
 
         // Adapters, one per job.
-        .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem"]),
+        .target(name: "CPAREMR", dependencies: ["CPARCore", "CPARSystem", "CBytes"]),
         .target(name: "CPARStore", dependencies: ["CPARCore", "CPARSystem", "CSQLite"]),
         .target(name: "CPARPayload", dependencies: ["CPARCore", "CPARSystem", "CPARCrypto", "CLibXML2"]),
         .target(name: "CPARTransport", dependencies: ["CPARCore", "CPARSystem", "CPARPayload", "CPARCurl", "CCurl"]),

@@ -1,3 +1,4 @@
+import CBytes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,9 +7,9 @@ import Darwin
 
 /// The streaming RFC 4180 parser behind `CSVReader` and the parallel loaders.
 ///
-/// It reads a file from a given offset through one fixed buffer (`bufferSize` bytes, plus one sentinel byte) and
-/// hands out records whose unquoted fields are slices of that buffer; fields of records holding a quote are unescaped
-/// into a scratch buffer of the same size. Nothing is allocated per record or per field.
+/// It reads a file from a given offset through one fixed buffer (`bufferSize` bytes, a sentinel byte, padding) and
+/// hands out records whose unquoted fields are slices of that buffer; fields of records holding a quote are
+/// unescaped into a scratch buffer of the same size. Nothing is allocated per record or per field.
 ///
 /// Record boundaries are a pure function of the start offset (which must be a record start): that is what lets the
 /// parallel reader check a worker's speculative start. Rules:
@@ -44,6 +45,9 @@ struct CSVParser: ~Copyable {
     private static let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D, quote: UInt8 = 0x22, comma: UInt8 = 0x2C
     private static let incomplete = -1, needsSlowPath = -2, unterminated = -3
 
+    /// Bytes after the sentinel that `parseFast`'s 32-byte scan may read (never act on).
+    private static let scanPadding = 32
+
     static let defaultBufferSize = 1 << 20
     static let defaultMaxRecord = 256 << 10
 
@@ -54,7 +58,8 @@ struct CSVParser: ~Copyable {
         self.capacity = bufferSize
         self.maxRecord = maxRecord
         self.maxFields = maxFields
-        buf = .allocate(capacity: bufferSize + 1)
+        buf = .allocate(capacity: bufferSize + 1 + CSVParser.scanPadding)
+        buf.initialize(repeating: 0, count: bufferSize + 1 + CSVParser.scanPadding)
         scratch = .allocate(capacity: bufferSize)
         fields = .allocate(capacity: maxFields)
         bufBase = start
@@ -128,22 +133,28 @@ struct CSVParser: ~Copyable {
     }
 
     /// Parses a record without quotes in place. Returns the index after it, `incomplete`, or `needsSlowPath`.
+    ///
+    /// The bytes are classified 32 at a time (`CBytes_csvSpecials32`: a bit per ',', '"' or LF) and only the
+    /// special bytes are visited. The scan may look at up to 31 bytes past the sentinel (the buffer's padding), but
+    /// never acts on them: the sentinel quote at `buf[n]` ends every record that reaches it.
     @inline(always)
     private mutating func parseFast(_ start: Int) -> Int {
         let buf = self.buf, fields = self.fields, maxF = maxFields, end = n
-        var p = start, nf = 0
+        var base = start, fs = start, nf = 0
+        var m = CBytes_csvSpecials32(buf + base)
         while true {
-            let fs = p
-            var c = buf[p]
-            // Every byte above ',' is ordinary; the specials are ',' (0x2C), '"' (0x22) and LF (0x0A).
-            while c > CSVParser.comma || (c != CSVParser.comma && c != CSVParser.quote && c != CSVParser.lf) {
-                p &+= 1
-                c = buf[p]
+            if m == 0 {
+                base &+= 32
+                m = CBytes_csvSpecials32(buf + base)
+                continue
             }
+            let p = base &+ Int(m.trailingZeroBitCount)
+            m &= m &- 1
+            let c = buf[p]
             if c == CSVParser.comma {
                 if nf < maxF { fields[nf] = UnsafeBufferPointer(start: buf + fs, count: p &- fs) }
                 nf &+= 1
-                p &+= 1
+                fs = p &+ 1
                 continue
             }
             if c == CSVParser.lf {

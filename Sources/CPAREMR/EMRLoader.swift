@@ -50,13 +50,16 @@ public enum EMRLoader {
         let counts = patientParts.map { $0.sink.records.count }
         let total = counts.reduce(0, +)
         let patients = [PatientRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // Each worker's records moved to their place, one thread per worker (disjoint ranges of `buffer`).
             var at = 0
+            var pending: [PatientMove] = []
             for part in patientParts {
-                let first = part.firstLine
-                let n = part.sink.records.count
-                part.sink.records.moveAll(to: buffer.baseAddress! + at) { $0.line += first }
-                at += n
+                pending.append(PatientMove(records: part.sink.records, out: buffer.baseAddress! + at,
+                                           firstLine: part.firstLine))
+                at += part.sink.records.count
             }
+            let moves = pending
+            DispatchQueue.concurrentPerform(iterations: moves.count) { moves[$0].run() }
             initialized = at
         }
         let patientIssueStart = issues.issues.count
@@ -124,6 +127,16 @@ public enum EMRLoader {
         return EMRSnapshot(providers: providers, patients: patients, patientIndex: index, lastVisitDays: lastVisits,
                            issues: kept, issueCount: issueTotal, asOf: asOf, statistics: stats,
                            patientIssues: patientIssues)
+    }
+
+    /// Moves one worker's patient records to their place in the merged array, making their lines file lines.
+    // @unchecked: each move has its own storage and its own range of `out`, alive until the merge returns.
+    private struct PatientMove: @unchecked Sendable {
+        let records: SegmentedStorage<PatientRecord>
+        let out: UnsafeMutablePointer<PatientRecord>
+        let firstLine: Int
+
+        func run() { records.moveAll(to: out) { $0.line += firstLine } }
     }
 
     /// Merges the per-worker latest-visit tables into day numbers (`Int32.min` for none); slices may run in parallel.

@@ -51,8 +51,14 @@ final class SegmentedStorage<Element> {
         var out = destination
         for segment in segments {
             let n = min(left, segmentCapacity)
-            out.moveInitialize(from: segment, count: n)
-            for i in 0..<n { adjust(&out[i]) }
+            // In blocks that stay in cache between the move and the adjustment.
+            var done = 0
+            while done < n {
+                let k = min(n - done, 1024)
+                (out + done).moveInitialize(from: segment + done, count: k)
+                for i in done..<done + k { adjust(&out[i]) }
+                done += k
+            }
             munmap(segment, segmentBytes)
             out += n
             left -= n

@@ -152,6 +152,35 @@ struct CSVReaderTests {
         #expect(EMRError.missingFile("/x/nope.csv").description == "/x/nope.csv: file not found")
     }
 
+    /// The fast path classifies 32 bytes at a time: fields and records of every length around that stride, with
+    /// separators at every position of a 32-byte block, a CR before some LFs and no final newline, come out whole.
+    @Test func fieldsOfEveryLengthAroundTheScanStride() throws {
+        let dir = try TempDirectory()
+        var seed: UInt64 = 11
+        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        let alphabet = Array("abcXYZ019 -_.\t".utf8)
+        var text = "a,b,c\n"
+        var expected: [[String]] = []
+        for i in 0..<400 {
+            var fields: [String] = []
+            for _ in 0..<3 {
+                let length = (i + next()) % 71
+                var bytes: [UInt8] = []
+                while bytes.count < length { bytes.append(alphabet[next() % alphabet.count]) }
+                fields.append(String(decoding: bytes, as: UTF8.self))
+            }
+            expected.append(fields)
+            text += fields.joined(separator: ",") + (i == 399 ? "" : next() % 3 == 0 ? "\r\n" : "\n")
+        }
+        let path = try dir.write("a.csv", text)
+        for size in [1 << 20, 300, 251] {
+            let records = try readAll(path, bufferSize: size, maxRecordBytes: 250).records
+            #expect(records.map(\.fields) == expected, "buffer \(size)")
+            #expect(records.allSatisfy { $0.problem == nil })
+            #expect(records.last?.line == 401)
+        }
+    }
+
     /// Records straddling buffer refills must come out exactly as with one big buffer.
     @Test func tinyBuffersGiveTheSameRecords() throws {
         let dir = try TempDirectory()
@@ -200,6 +229,21 @@ struct ISODateTests {
         }
         for s in ["1000-01-01", "9999-12-31", "2000-02-29", "1970-01-01"] {
             #expect(days(s) == CivilDate(iso: s)?.daysSinceEpoch, "\(s)")
+        }
+    }
+
+    /// Every byte value at every position of a few dates: `packed` (which checks the digits a word at a time)
+    /// accepts exactly what `days` (byte by byte) accepts, with the same date.
+    @Test func packedAgreesWithDaysForEveryByteAtEveryPosition() {
+        for base in ["2026-10-31", "1999-02-28", "2000-02-29", "1000-01-01", "9999-12-31"] {
+            for at in 0..<10 {
+                for value in 0...255 {
+                    var bytes = Array(base.utf8)
+                    bytes[at] = UInt8(value)
+                    let (d, p) = bytes.withUnsafeBufferPointer { (ISODate.days($0), ISODate.packed($0)) }
+                    #expect(p.map { ISODate.days(packed: $0) } == d, "\(base) byte \(at) = \(value)")
+                }
+            }
         }
     }
 
