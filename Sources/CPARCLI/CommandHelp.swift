@@ -76,6 +76,9 @@ enum CommandHelp {
         }
         // Two words typed: a two-word command fits better than its group alone.
         if words.count >= 2, scored.contains(where: { $0.0.contains(" ") }) { scored.removeAll { !$0.0.contains(" ") } }
+        // A group typed right with an unknown command after it: the group itself is no suggestion (the caller
+        // points to the group's list instead).
+        if words.count >= 2 { scored.removeAll { $0.0 == first } }
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
     }
 

@@ -96,7 +96,8 @@ public enum CtlMain {
         var message = "unknown command '\(typed)'"
         let near = CommandHelp.suggestions(for: words)
         if !near.isEmpty { message += "; did you mean " + near.map { "'\($0)'" }.joined(separator: " or ") + "?" }
-        report(message + "\nRun 'cparctl help' for the list of commands.")
+        let group = words.first.flatMap { g in CommandTable.commands.contains { $0.path.count > 1 && $0.path[0] == g } ? g : nil }
+        report(message + (group.map { "\nRun 'cparctl \($0)' for its commands." } ?? "\nRun 'cparctl help' for the list of commands."))
         return ExitStatus.usage.rawValue
     }
 

@@ -11,22 +11,12 @@ public enum ConfigParser {
         var seen: [String: Int] = [:]
         let base = directory(of: file)
         let credentialsDirectory = credentialsDirectory.flatMap { $0.isEmpty ? nil : $0 }
-        var lineNumber = 0
-        // Split on the scalars: in Swift "\r\n" is one Character and would not match "\n".
-        var body = Substring(text)
-        if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
-        for rawLine in body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = Substring(rawLine)
-            if line.unicodeScalars.last == "\r" { line = Substring(line.unicodeScalars.dropLast()) }
-            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = line.trimmingSpaces
-            if trimmed.isEmpty { continue }
-            guard let eq = trimmed.firstIndex(of: "=") else {
-                throw ConfigError(file: file, line: lineNumber, message: "expected 'key = value'")
-            }
-            let key = String(trimmed[..<eq].trimmingSpaces)
-            let value = String(trimmed[trimmed.index(after: eq)...].trimmingSpaces)
+        let lines: [KeyValueLines.Line]
+        do { lines = try KeyValueLines.parse(text, inlineComments: true) } catch {
+            throw ConfigError(file: file, line: error.line, message: "expected 'key = value'")
+        }
+        for entry in lines {
+            let lineNumber = entry.number, key = entry.key, value = entry.value
             if let previous = seen[key] {
                 throw ConfigError(file: file, line: lineNumber, message: "'\(key)' already set on line \(previous)")
             }
@@ -212,11 +202,3 @@ public enum ConfigParser {
     }
 }
 
-extension StringProtocol {
-    var trimmingSpaces: SubSequence {
-        var s = self[...]
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
-    }
-}

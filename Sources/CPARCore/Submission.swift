@@ -33,18 +33,22 @@ public struct Submission: Equatable, Sendable {
     public var reason: String?
     /// When the first POST was made; `retry.max_lifetime` counts from here.
     public var firstAttempt: Int64?
+    /// A re-queue of a Failed panel (SIGUSR1): history's trigger reads "re-queue". Stored, never inferred from
+    /// `reason` (which a person may type).
+    public var requeued: Bool
 
     public init(id: String, panelID: Int64, panelLabel: String, period: Period, trigger: SubmissionTrigger,
                 status: SubmissionStatus = .queued, created: Int64, updated: Int64? = nil, nextAttempt: Int64? = nil,
                 attempts: Int = 0, delivered: Int64? = nil, patients: Int? = nil, error: String? = nil,
                 trackingID: String? = nil, payloadSHA256: String? = nil, payloadPath: String? = nil,
-                requestedBy: String? = nil, reason: String? = nil, firstAttempt: Int64? = nil) {
+                requestedBy: String? = nil, reason: String? = nil, firstAttempt: Int64? = nil, requeued: Bool = false) {
         self.id = id; self.panelID = panelID; self.panelLabel = panelLabel; self.period = period
         self.trigger = trigger; self.status = status; self.created = created; self.updated = updated ?? created
         self.nextAttempt = nextAttempt; self.attempts = attempts; self.delivered = delivered
         self.patients = patients; self.error = error; self.trackingID = trackingID
         self.payloadSHA256 = payloadSHA256; self.payloadPath = payloadPath
         self.requestedBy = requestedBy; self.reason = reason; self.firstAttempt = firstAttempt
+        self.requeued = requeued
     }
 }
 

@@ -43,11 +43,13 @@ public struct SubmissionRequest: Equatable, Sendable {
     public var trigger: SubmissionTrigger
     public var requestedBy: String?
     public var reason: String?
+    /// A re-queue of a Failed panel (SIGUSR1), kept on the submission.
+    public var requeue: Bool
 
     public init(panelID: Int64, panelLabel: String, period: Period, trigger: SubmissionTrigger,
-                requestedBy: String? = nil, reason: String? = nil) {
+                requestedBy: String? = nil, reason: String? = nil, requeue: Bool = false) {
         self.panelID = panelID; self.panelLabel = panelLabel; self.period = period; self.trigger = trigger
-        self.requestedBy = requestedBy; self.reason = reason
+        self.requestedBy = requestedBy; self.reason = reason; self.requeue = requeue
     }
 }
 
@@ -86,7 +88,7 @@ public enum SubmissionLifecycle {
                                     period: request.period, trigger: request.trigger, status: .queued, created: now,
                                     updated: now, nextAttempt: earliestSend,
                                     requestedBy: Redaction.freeText(request.requestedBy),
-                                    reason: Redaction.freeText(request.reason)))
+                                    reason: Redaction.freeText(request.reason), requeued: request.requeue))
     }
 
     /// The transition the product applies: `apply`, except that a registry answer contradicting the submission

@@ -7,13 +7,14 @@ public struct SubmissionView: Sendable {
 
     public init(timeZone: TimeZone) { self.timeZone = timeZone }
 
-    /// The reason `SubmissionEngine.requeueFailed` (SIGUSR1) gives its requests: they read as "re-queue".
+    /// The reason `SubmissionEngine.requeueFailed` (SIGUSR1) gives its requests (history shows no "reason:" note
+    /// for it); schema migration 3 also used it once to mark the re-queues stored before `requeued` existed.
     public static let requeueReason = "re-queued after failure"
 
-    /// `scheduled`, `manual` or `re-queue`.
+    /// `scheduled`, `manual` or `re-queue` (the stored `requeued` flag, never the reason text).
     public static func trigger(_ s: Submission) -> String {
         if s.trigger == .scheduled { return "scheduled" }
-        return s.reason == requeueReason ? "re-queue" : "manual"
+        return s.requeued ? "re-queue" : "manual"
     }
 
     /// The patients sent, or nil when nothing was posted (a panel that failed before any POST sent nobody).

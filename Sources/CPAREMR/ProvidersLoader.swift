@@ -27,9 +27,26 @@ enum ProvidersLoader {
                 continue
             }
             firstLine[id] = r.line
+            var practitionerID = r.string(c[3])
+            if let why = practitionerIDProblem(practitionerID) {
+                // Named here, with its file and line; the panel then shows PRACTITIONER_WITHOUT_ID in `validate`
+                // instead of the payload build failing later with no line to fix.
+                issues.add(InputIssue(file: name, line: r.line, field: "practitioner_id",
+                                      message: why + "; taken as missing", recordID: id))
+                practitionerID = ""
+            }
             providers[id] = Provider(providerID: id, familyName: r.string(c[1]), givenName: r.string(c[2]),
-                                     practitionerID: r.string(c[3]))
+                                     practitionerID: practitionerID)
         }
         return providers
+    }
+
+    /// Why a practitioner ID cannot go into a payload (the schema's identifier: one line, at most 64 characters,
+    /// characters XML can carry), or nil. An empty one is not a problem here: it is PRACTITIONER_WITHOUT_ID.
+    static func practitionerIDProblem(_ s: String) -> String? {
+        if s.unicodeScalars.count > 64 { return "longer than 64 characters" }
+        if s.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) { return "contains a line break" }
+        var copy = s
+        return copy.withUTF8 { XMLCharacters.containsForbidden($0) } ? XMLCharacters.problem : nil
     }
 }

@@ -23,7 +23,7 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidField(let field, let reason):
             return "payload: \(field) \(reason)"
         case .io(let path, let operation, let code):
-            return "\(path): \(operation) failed: \(systemErrorText(code)) (errno \(code))"
+            return "\(path): \(operation) failed: \(SystemError.text(code)) (errno \(code))"
         case .writer(let message):
             return "payload: XML writer failed: \(message)"
         }

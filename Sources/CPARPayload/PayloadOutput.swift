@@ -98,6 +98,3 @@ final class PayloadOutput {
         return output.append(UnsafeRawBufferPointer(start: bytes, count: Int(length))) ? length : -1
     }
 }
-
-/// `strerror` text for an errno value.
-func systemErrorText(_ code: Int32) -> String { SystemError.text(code) }

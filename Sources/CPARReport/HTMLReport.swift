@@ -76,7 +76,7 @@ public enum HTMLReport {
         h.raw("<th>Next attempt</th><th>Error</th></tr></thead>\n<tbody>\n")
         for p in m.panels {
             h.raw("<tr data-panel=\"\(HTML.escape(p.label))\">")
-            cell(&h, p.label, cls: "id")
+            cell(&h, p.label, cls: "id", limit: labelLimit)
             cell(&h, p.name, cls: "name", limit: 60)
             h.raw("<td>")
             badge(&h, p.status)
@@ -100,7 +100,7 @@ public enum HTMLReport {
         h.raw("<th class=\"num\">Excluded</th><th class=\"num\">Confirmation rate</th><th>Stops the submission</th></tr></thead>\n<tbody>\n")
         for p in cpar {
             h.raw("<tr data-panel=\"\(HTML.escape(p.label))\">")
-            cell(&h, p.label, cls: "id")
+            cell(&h, p.label, cls: "id", limit: labelLimit)
             cell(&h, p.name, cls: "name", limit: 60)
             cell(&h, String(p.members), cls: "num", data: "members")
             cell(&h, String(p.valid), cls: "num", data: "valid")
@@ -128,7 +128,7 @@ public enum HTMLReport {
         let maxCount = max(1, cpar.flatMap { $0.reasons.map(\.count) }.max() ?? 1)
         for p in cpar {
             h.raw("<figure class=\"chart\" data-panel=\"\(HTML.escape(p.label))\">\n<figcaption>")
-            h.data("\(p.label) · \(cut(p.name, 80))")
+            h.data("\(cut(p.label, labelLimit)) · \(cut(p.name, 80))")
             h.raw("</figcaption>\n")
             if p.reasons.isEmpty {
                 h.raw("<p class=\"ok\">No patient excluded.</p>\n</figure>\n")
@@ -165,7 +165,7 @@ public enum HTMLReport {
         h.raw("<p class=\"hint\">Fix these in the EMR (or with <code>cparctl</code>) and they are sent with the next submission.</p>\n")
         for p in cpar {
             h.raw("<h3 data-panel=\"\(HTML.escape(p.label))\">")
-            h.data("\(p.label) · \(cut(p.name, 80)) — \(p.excluded) excluded")
+            h.data("\(cut(p.label, labelLimit)) · \(cut(p.name, 80)) — \(p.excluded) excluded")
             h.raw("</h3>\n<table class=\"fix\">\n<thead><tr><th>Patient ID</th><th>Why excluded</th><th>What to fix</th></tr></thead>\n<tbody>\n")
             for f in p.toFix.prefix(m.worklistLimit) {
                 h.raw("<tr>")
@@ -199,7 +199,7 @@ public enum HTMLReport {
             cell(&h, item.id, cls: "id")
             cell(&h, item.kind)
             cell(&h, item.patientID, cls: "id")
-            cell(&h, item.panel)
+            cell(&h, item.panel, limit: labelLimit)
             cell(&h, item.codes.joined(separator: ", "))
             cell(&h, String(item.ageDays), cls: "num")
             h.raw("</tr>\n")
@@ -215,7 +215,7 @@ public enum HTMLReport {
         h.raw("</tr></thead>\n<tbody>\n")
         for row in m.hygiene {
             h.raw("<tr>")
-            cell(&h, row.panel, cls: "id")
+            cell(&h, row.panel, cls: "id", limit: labelLimit)
             for f in row.figures { cell(&h, f.value, cls: "num") }
             h.raw("</tr>\n")
         }
@@ -229,7 +229,7 @@ public enum HTMLReport {
         h.raw("<th>Delivered</th><th class=\"num\">Patients</th><th class=\"num\">Attempts</th><th>Status</th><th>Error</th></tr></thead>\n<tbody>\n")
         for r in m.history.prefix(200) {
             h.raw("<tr>")
-            cell(&h, r.panel, cls: "id")
+            cell(&h, r.panel, cls: "id", limit: labelLimit)
             cell(&h, r.period, cls: "date")
             cell(&h, r.trigger)
             cell(&h, r.requestedBy ?? "—", limit: 40)
@@ -249,6 +249,10 @@ public enum HTMLReport {
     }
 
     // MARK: pieces
+
+    /// The longest panel label shown whole: a CPAR number has 10 digits, but a panel without one is labelled by
+    /// its name, which may run to 255 characters in one word and would otherwise stretch its table off the page.
+    static let labelLimit = 24
 
     /// A table cell; text longer than `limit` is cut with `…` and kept whole in the cell's tooltip.
     static func cell(_ h: inout HTML, _ text: String, cls: String = "", data: String = "", limit: Int = 200) {

@@ -4,7 +4,7 @@ import CPARSystem
 
 /// `cpard --check-config`: everything a start and a send will need, checked before they need it. Problems (exit 2):
 /// secret files missing, unreadable or readable by others; the client certificate or CA file unreadable; the EMR
-/// data directory unreadable. Warnings (exit 0): a scheduled day that falls inside the blackout.
+/// data directory unreadable; the directory of `metrics.textfile` or `report.html_path` not writable. Warnings (exit 0): a scheduled day that falls inside the blackout.
 public struct ConfigCheck: Sendable {
     public var problems: [String] = []
     public var warnings: [String] = []
@@ -27,6 +27,16 @@ public struct ConfigCheck: Sendable {
         // The EMR export must be a directory this user can list (cpard reads it as the cpard user).
         do { _ = try Posix.listDirectory(config.emrDataDir) } catch {
             problems.append("emr.data_dir: cannot read \(config.emrDataDir): \(error.reason)")
+        }
+        // cpard rewrites the metrics file and the HTML report after every pass: their directories must exist and be
+        // writable by this user.
+        for case let (setting, path?) in [("metrics.textfile", config.metricsTextfile), ("report.html_path", config.reportHTMLPath)] {
+            let dir = (path as NSString).deletingLastPathComponent
+            // In `state.dir` before the first start: cpard creates that directory when it starts.
+            if dir == config.stateDir && !Posix.exists(dir) { continue }
+            do { _ = try Posix.call("access", path: dir) { access(dir.isEmpty ? "." : dir, W_OK | X_OK) } } catch {
+                problems.append("\(setting): cannot write into \(dir): \(error.reason)")
+            }
         }
         if let warning = ConfigCheck.scheduleInBlackout(config) { warnings.append(warning) }
     }

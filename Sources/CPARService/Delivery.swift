@@ -15,6 +15,12 @@ final class Delivery {
 
     /// Posts the payload once: the attempt is committed first, then the outcome; a fresh receipt is polled at once.
     func send(_ submission: Submission) throws {
+        // No registry configured: nothing can be posted, so no attempt is counted (history shows no patients sent);
+        // it fails at once with a notice, and is re-queued once `registry.url` is set (SIGUSR1 or submit).
+        if transport is UnconfiguredRegistry {
+            try transitions.apply(.permanentFailure(UnconfiguredRegistry.reason), to: submission)
+            return
+        }
         let s = try transitions.apply(.sending, to: submission)
         CrashPoint.hit("attempt-committed")
         let result = transport.submit(payloadPath: s.payloadPath!, idempotencyKey: s.id)

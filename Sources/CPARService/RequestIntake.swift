@@ -24,7 +24,7 @@ final class RequestIntake {
     /// by (panel, period): a second one for the same month is a no-op. `immediate` skips `manual.send_time` (the
     /// blackout still holds). A panel that is not CPAR-enabled is refused.
     func request(panel: Panel, trigger: SubmissionTrigger, period: Period?, immediate: Bool,
-                 requestedBy: String?, reason: String?) throws -> RequestDecision {
+                 requestedBy: String?, reason: String?, requeue: Bool = false) throws -> RequestDecision {
         guard panel.cparEnabled else {
             throw SubmissionEngine.RequestRefused(
                 description: "panel \(panel.label) is not CPAR-enabled (cparctl panel edit \(panel.label) --cpar)")
@@ -35,7 +35,7 @@ final class RequestIntake {
         let earliest = immediate ? calendar.nextSendAllowed(from: nowDate)
                                  : calendar.earliestSend(requestedAt: nowDate, trigger: trigger)
         let wanted = SubmissionRequest(panelID: panel.id, panelLabel: panel.label, period: period, trigger: trigger,
-                                       requestedBy: requestedBy, reason: reason)
+                                       requestedBy: requestedBy, reason: reason, requeue: requeue)
         let decision: RequestDecision = try store.transaction {
             let scheduled = trigger == .scheduled
                 ? try store.submissions(panelID: panel.id).first(where: { $0.trigger == .scheduled && $0.period == period })
@@ -69,7 +69,7 @@ final class RequestIntake {
         for panel in try store.panels() where panel.cparEnabled {
             guard let latest = try store.latestSubmission(panelID: panel.id), latest.status == .failed else { continue }
             if case .accepted = try request(panel: panel, trigger: .manual, period: latest.period, immediate: true,
-                                            requestedBy: requestedBy, reason: "re-queued after failure") {
+                                            requestedBy: requestedBy, reason: SubmissionView.requeueReason, requeue: true) {
                 count += 1
             }
         }

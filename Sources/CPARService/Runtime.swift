@@ -59,10 +59,14 @@ public final class Runtime {
         stage("notices") { try notices.deliverDue() }
         stage("prune") { try engine.prunePayloads() }
         if let path = config.metricsTextfile { stage("metrics") { try Metrics.write(store: store, to: path) } }
+        // The HTML report is for people, not part of sending: a report that cannot be written (its directory
+        // missing or read-only) is a warning of its own, not a failed pass (the event ops alert on).
         if let path = config.reportHTMLPath {
-            stage("report") {
+            do {
                 let today = try SendCalendar(config: config).civilDate(of: Date())
                 try HTMLReportBuilder.write(config: config, store: store, asOf: today, to: path)
+            } catch {
+                log.warning("report.write_failed", ["path": path, "error": "\(error)"])
             }
         }
         if !failures.isEmpty { throw PassFailed(stages: failures) }
@@ -99,10 +103,10 @@ public final class Runtime {
 }
 
 /// The transport used when `registry.url` is empty: every attempt fails with a clear error.
+/// `Delivery` never calls it to send (nothing is posted, so no attempt is counted).
 public struct UnconfiguredRegistry: RegistryTransport {
+    public static let reason = "registry.url is not configured"
     public init() {}
-    public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult {
-        .permanent(reason: "registry.url is not configured")
-    }
-    public func poll(trackingID: String) -> RegistryResult { .permanent(reason: "registry.url is not configured") }
+    public func submit(payloadPath: String, idempotencyKey: String) -> RegistryResult { .permanent(reason: Self.reason) }
+    public func poll(trackingID: String) -> RegistryResult { .permanent(reason: Self.reason) }
 }

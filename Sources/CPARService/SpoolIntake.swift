@@ -89,13 +89,13 @@ public final class SpoolIntake {
             // All of a file's requests in one transaction: a file is taken whole or not at all.
             try store.transaction {
                 for panel in panels {
-                    _ = try engine.request(panel: panel, trigger: .manual, requestedBy: request.requestedBy ?? "spool:\(name)",
+                    _ = try engine.request(panel: panel, trigger: .manual, requestedBy: request.requestedBy ?? "spool:\(Self.shown(name))",
                                            reason: request.reason)
                 }
             }
             CrashPoint.hit("spool-committed")
             Posix.unlinkQuietly(path)
-            log.info("spool.taken", ["file": name, "panels": panels.count])
+            log.info("spool.taken", ["file": Self.shown(name), "panels": panels.count])
             return true
         } catch let e as SpoolRequest.Invalid {
             reject(name, in: dir, why: e.description)
@@ -105,7 +105,7 @@ public final class SpoolIntake {
             return false
         } catch {
             // The store failed: leave the file where it is for the next scan.
-            log.error("spool.error", ["file": name, "error": "\(error)"])
+            log.error("spool.error", ["file": Self.shown(name), "error": Redaction.scrubQuoting("\(error)")])
             return nil
         }
     }
@@ -137,6 +137,10 @@ public final class SpoolIntake {
         return text
     }
 
+    /// A spool file's name as it may be logged or stored: a person may have named it after a patient (a PHN, a
+    /// birth date), so it is scrubbed like the text inside it (`Redaction.scrubQuoting`).
+    static func shown(_ name: String) -> String { Redaction.scrubQuoting(name) }
+
     /// The longest name a rejected file gets, so that `<name>.reason` still fits in NAME_MAX (255 bytes).
     static let longestRejectedName = 255 - ".reason".utf8.count
 
@@ -164,21 +168,21 @@ public final class SpoolIntake {
             } catch where error.code == .exists {
                 continue
             } catch {
-                log.error("spool.error", ["file": name, "error": "cannot move to rejected/: \(error)"])
+                log.error("spool.error", ["file": Self.shown(name), "error": Redaction.scrubQuoting("cannot move to rejected/: \(error)")])
                 return
             }
         }
         guard let target else {
-            log.error("spool.error", ["file": name, "error": "cannot move to rejected/: no free name"])
+            log.error("spool.error", ["file": Self.shown(name), "error": "cannot move to rejected/: no free name"])
             return
         }
         do {
             if Posix.exists(from) { try Posix.unlink(from) }
             try DurableFile.write("\(name): \(why)\n", to: config.rejectedDir + "/" + target + ".reason", mode: 0o640)
         } catch {
-            log.error("spool.error", ["file": name, "error": "\(error)"])
+            log.error("spool.error", ["file": Self.shown(name), "error": Redaction.scrubQuoting("\(error)")])
         }
-        log.warning("spool.rejected", ["file": name, "reason": why, "kept_as": target == name ? nil : target])
+        log.warning("spool.rejected", ["file": Self.shown(name), "reason": why, "kept_as": target == name ? nil : Self.shown(target)])
     }
 
     /// Copy `n` of `name` in `rejected/`: the name itself, then `name.1`, `name.2`, …, each cut (at a UTF-8

@@ -20,15 +20,12 @@ public struct SpoolRequest: Equatable, Sendable {
 
     public static func parse(_ text: String) throws(Invalid) -> SpoolRequest {
         var values: [String: String] = [:]
-        var lineNumber = 0
-        // "\r\n" is one Character in Swift: split on newline characters, not on "\n".
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard let eq = trimmed.firstIndex(of: "=") else { throw Invalid(description: "line \(lineNumber): expected 'key = value'") }
-            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        let lines: [KeyValueLines.Line]
+        do { lines = try KeyValueLines.parse(text, inlineComments: false) } catch {
+            throw Invalid(description: "line \(error.line): expected 'key = value'")
+        }
+        for entry in lines {
+            let lineNumber = entry.number, key = entry.key, value = entry.value
             guard ["panel", "reason", "requested_by"].contains(key) else {
                 throw Invalid(description: "line \(lineNumber): unknown key '\(key)'")
             }

@@ -104,7 +104,15 @@ enum Schema {
         [
             "ALTER TABLE submissions ADD COLUMN first_attempt INTEGER",
         ],
-        // 3: SPEC §14: the membership audit trail (append-only), CPAR report imports and the worklist.
+        // 3: a re-queue of a Failed panel (SIGUSR1) is stored, not inferred from the reason text; the re-queues made
+        // before are recognised by the reason cpard gave them.
+        [
+            "ALTER TABLE submissions ADD COLUMN requeued INTEGER NOT NULL DEFAULT 0 CHECK (requeued IN (0, 1))",
+            """
+            UPDATE submissions SET requeued = 1 WHERE "trigger" = 'manual' AND reason = 're-queued after failure'
+            """,
+        ],
+        // 4: SPEC §14: the membership audit trail (append-only), CPAR report imports and the worklist.
         [
             // Panels by label as well as id: the trail outlives a deleted panel. Rows are written by the
             // connection's audit triggers (StateStore+Audit.swift) in the transaction of the change.

@@ -3,7 +3,7 @@ import CPARCore
 extension StateStore {
     private static let submissionColumns = """
         id, panel_id, panel_label, period, "trigger", status, created, updated, next_attempt, attempts, delivered,
-        patients, error, tracking_id, payload_sha256, payload_path, requested_by, reason, first_attempt
+        patients, error, tracking_id, payload_sha256, payload_path, requested_by, reason, first_attempt, requeued
         """
 
     private static func submissionRow(_ s: SQLiteStatement) throws(StoreError) -> Submission {
@@ -20,10 +20,10 @@ extension StateStore {
             attempts: s.int(9), delivered: s.optionalInt64(10), patients: s.optionalInt(11),
             error: s.optionalText(12), trackingID: s.optionalText(13), payloadSHA256: s.optionalText(14),
             payloadPath: s.optionalText(15), requestedBy: s.optionalText(16), reason: s.optionalText(17),
-            firstAttempt: s.optionalInt64(18))
+            firstAttempt: s.optionalInt64(18), requeued: s.int(19) != 0)
     }
 
-    /// Binds every column in `submissionColumns` order to parameters 1…19.
+    /// Binds every column in `submissionColumns` order to parameters 1…20.
     private static func bindSubmission(_ s: SQLiteStatement, _ sub: Submission) throws(StoreError) {
         try s.bind(1, sub.id)
         try s.bind(2, sub.panelID)
@@ -44,6 +44,7 @@ extension StateStore {
         try s.bind(17, sub.requestedBy)
         try s.bind(18, sub.reason)
         try s.bind(19, sub.firstAttempt)
+        try s.bind(20, sub.requeued)
     }
 
     private static func mapSubmissionError(_ error: StoreError, _ sub: Submission) -> StoreError {
@@ -62,7 +63,7 @@ extension StateStore {
             do throws(StoreError) {
                 try db.execute("""
                     INSERT INTO submissions (\(Self.submissionColumns))
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
                     """, "add submission") { (s) throws(StoreError) in try Self.bindSubmission(s, submission) }
             } catch {
                 throw Self.mapSubmissionError(error, submission)
@@ -79,7 +80,8 @@ extension StateStore {
                     UPDATE submissions SET panel_id = ?2, panel_label = ?3, period = ?4, "trigger" = ?5, status = ?6,
                         created = ?7, updated = ?8, next_attempt = ?9, attempts = ?10, delivered = ?11,
                         patients = ?12, error = ?13, tracking_id = ?14, payload_sha256 = ?15, payload_path = ?16,
-                        requested_by = ?17, reason = ?18, first_attempt = ?19
+                        requested_by = ?17, reason = ?18, first_attempt = ?19,
+                        requeued = ?20
                     WHERE id = ?1
                     """, "update submission") { (s) throws(StoreError) in try Self.bindSubmission(s, submission) }
             } catch {

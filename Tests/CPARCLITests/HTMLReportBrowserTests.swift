@@ -92,4 +92,23 @@ struct HTMLReportBrowserTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: h.dir.appendingPathComponent("out").path)
         #expect(leftovers == ["report.html"], "no temporary file left: \(leftovers)")
     }
+
+    /// A report directory that is missing is a warning of its own (`report.write_failed`), not a failed pass (the
+    /// event ops alert on); sending goes on, and `--check-config` names it beforehand.
+    @Test func aMissingReportDirectoryIsItsOwnWarningAndACheckConfigProblem() throws {
+        let (h, sim) = try Harness.submittable(extra: "report.html_path = no-such-dir/report.html")
+        defer { sim.stop(); h.cleanup() }
+        let check = try h.run("cpard", ["--config", h.config, "--check-config"])
+        #expect(check.status == 2, "\(check.all)")
+        #expect(check.stderr.contains("report.html_path") && check.stderr.contains("no-such-dir"), "\(check.stderr)")
+        try h.ctl("submit", "--panel", "1001")
+        let r = try h.once()
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stderr.contains("event=report.write_failed"), "\(r.stderr)")
+        #expect(!r.stderr.contains("service.pass_failed") && !r.stderr.contains("service.stage_failed"), "\(r.stderr)")
+        #expect(try h.panelStatus()["status"] as? String == "Submitted", "sending is not affected")
+        try FileManager.default.createDirectory(at: h.dir.appendingPathComponent("no-such-dir"), withIntermediateDirectories: true)
+        let fixed = try h.run("cpard", ["--config", h.config, "--check-config"])
+        #expect(fixed.status == 0, "\(fixed.all)")
+    }
 }

@@ -200,6 +200,30 @@ struct HostileSystemTests {
         #expect(!daemon.log.lowercased().contains("permission"), "\(daemon.log)")
     }
 
+    /// Issue 8 item 7: a NUL or control character in `practitioner_id` is an input problem named with its file and
+    /// line, and the panel shows PRACTITIONER_WITHOUT_ID in `validate`; `extract` refuses the panel for that reason,
+    /// never with a payload error naming no line.
+    @Test(arguments: ["12\u{0}3456", "12\u{1}3456", "\"12\n3456\"", String(repeating: "7", count: 65)])
+    func aPractitionerIDThatCannotGoIntoAPayloadIsCaughtByValidate(id: String) throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        try h.writeBasicEMR()
+        try h.write("providers.csv", "provider_id,family_name,given_name,practitioner_id\nDR1,Osler,William,\(id)\n")
+        try h.ctl("site", "set", "--name", "Test Clinic", "--site-id", "S1")
+        try h.ctl("panel", "add", "--name", "Osler", "--number", "1001", "--facility", "123456", "--practitioner", "DR1")
+        try h.ctl("patient", "assign", "P1", "--panel", "1001")
+        let v = try h.ctl("validate", "--json")
+        #expect(v.status == 1, "\(v.all)")
+        let object = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+        let panel = try #require((object?["panels"] as? [[String: Any]])?.first)
+        #expect(panel["panel_problems"] as? [String] == ["PRACTITIONER_WITHOUT_ID"], "\(panel)")
+        let text = try h.ctl("validate").stdout
+        #expect(text.contains("providers.csv") && text.contains("practitioner_id") && text.contains("line 2"), "\(text)")
+        let x = try h.ctl("extract", "--panel", "1001", "--out", h.dir.appendingPathComponent("x.xml").path)
+        #expect(x.status == 1, "\(x.all)")
+        #expect(x.all.contains("PRACTITIONER_WITHOUT_ID") && !x.all.contains("payload:"), "\(x.all)")
+    }
+
     @Test func readOnlyCommandsWorkForAUserWhoCannotWriteTheStateDirectory() throws {
         let h = try Harness()
         defer { h.cleanup() }

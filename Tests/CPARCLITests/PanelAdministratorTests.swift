@@ -172,5 +172,9 @@ struct PanelAdministratorTests {
         let subTypo = try h.ctl("panel", "lst", config: false)
         #expect(subTypo.status == 2 && subTypo.stderr.contains("did you mean 'panel list'"), "\(subTypo.stderr)")
         #expect(try h.ctl("help", "frobnicate", config: false).status == 2)
+        // A group typed right, a command after it that is nowhere near: no "did you mean 'panel'", but its list.
+        let unknownInGroup = try h.ctl("panel", "frobnicate", config: false)
+        #expect(unknownInGroup.status == 2 && !unknownInGroup.stderr.contains("did you mean")
+                && unknownInGroup.stderr.contains("Run 'cparctl panel' for its commands"), "\(unknownInGroup.stderr)")
     }
 }

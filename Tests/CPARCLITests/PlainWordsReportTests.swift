@@ -174,4 +174,15 @@ struct PlainWordsReportTests {
         #expect(newest["trigger"] as? String == "re-queue")
         #expect(try h.ctl("history").stdout.contains("re-queue"))
     }
+
+    /// The trigger is what happened, not what a person typed: a manual submit whose reason reads like cpard's own
+    /// re-queue reason is still "manual".
+    @Test func aManualSubmitIsManualWhateverItsReason() throws {
+        let (h, sim) = try Harness.submittable()
+        defer { sim.stop(); h.cleanup() }
+        try h.ctl("submit", "--panel", "1001", "--reason", "re-queued after failure")
+        let newest = try #require(try h.history().first)
+        #expect(newest["trigger"] as? String == "manual", "\(newest)")
+        #expect(!(try h.ctl("history").stdout.contains("re-queue")))
+    }
 }

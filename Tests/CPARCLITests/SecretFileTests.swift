@@ -54,6 +54,27 @@ struct SecretFileTests {
         #expect(r.stderr.contains("has 5 problem(s)"), "\(r.stderr)")
     }
 
+    /// The files cpard rewrites after every pass need a directory it can write: `--check-config` names each.
+    @Test func checkConfigNamesAMissingMetricsOrReportDirectory() throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        try h.writeConfig("metrics.textfile = no-metrics/cpard.prom\nreport.html_path = no-report/report.html")
+        let r = try h.run("cpard", ["--config", h.config, "--check-config"])
+        #expect(r.status == 2, "\(r.all)")
+        #expect(r.stderr.contains("metrics.textfile") && r.stderr.contains("no-metrics"), "\(r.stderr)")
+        #expect(r.stderr.contains("report.html_path") && r.stderr.contains("no-report"), "\(r.stderr)")
+        for dir in ["no-metrics", "no-report"] {
+            try FileManager.default.createDirectory(at: h.dir.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        let fixed = try h.run("cpard", ["--config", h.config, "--check-config"])
+        #expect(fixed.status == 0, "\(fixed.all)")
+        // In state.dir, which cpard creates when it first starts: fine before that start.
+        try h.writeConfig("metrics.textfile = state/cpard.prom\nreport.html_path = state/report.html")
+        #expect(!FileManager.default.fileExists(atPath: h.dir.appendingPathComponent("state").path))
+        let beforeStart = try h.run("cpard", ["--config", h.config, "--check-config"])
+        #expect(beforeStart.status == 0, "\(beforeStart.all)")
+    }
+
     @Test func checkConfigWarnsWhenTheScheduledDayFallsInsideTheBlackout() throws {
         let h = try Harness()
         defer { h.cleanup() }

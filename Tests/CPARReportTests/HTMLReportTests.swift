@@ -45,4 +45,19 @@ struct HTMLReportTests {
         #expect(html.contains("id=\"open-items\"") && html.contains("CONFLICT"))
         #expect(html.contains("id=\"hygiene\"") && html.contains("Members"))
     }
+
+    /// A panel without a number is labelled by its name: a long one is cut with `…` in every table (whole in the
+    /// tooltip), so it never stretches a table off the page.
+    @Test func aLongPanelLabelIsCutInEveryTable() {
+        var m = model()
+        let long = "Clinic" + String(repeating: "x", count: 294)
+        m.panels[0] = ReportModel.Panel(label: long, name: long, cparEnabled: true)
+        m.history = [ReportModel.HistoryRow(panel: long, name: long, period: "2026-11", trigger: "manual", requestedBy: nil,
+                                            created: "2026-11-15 21:03", delivered: nil, patients: nil, attempts: 0,
+                                            status: "Failed", error: nil)]
+        let html = HTMLReport.render(m)
+        let shown = String(long.prefix(HTMLReport.labelLimit - 1)) + "…"
+        #expect(html.contains("<td class=\"id\" title=\"\(long)\">\(shown)</td>"), "the status and history cells")
+        #expect(!html.contains(">\(long)<"), "never shown whole")
+    }
 }

@@ -15,12 +15,12 @@ import Testing
         var rejected: String { runtime.config.rejectedDir }
         var active: String { runtime.config.spoolDir + "/active" }
 
-        init() throws {
+        init(sink: @escaping @Sendable (String) -> Void = { _ in }) throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-spool-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let config = try ConfigParser.parse("emr.data_dir = emr\nstate.dir = state\nspool.dir = spool\nblackout.enabled = false\n",
                                                 file: dir + "/cpard.conf")
-            runtime = try Runtime(config: config, log: Logger(level: .error, journal: true, sink: { _ in }),
+            runtime = try Runtime(config: config, log: Logger(level: .info, journal: true, sink: sink),
                                   transport: UnconfiguredRegistry())
             try runtime.spool.prepareDirectories()
         }
@@ -55,6 +55,28 @@ import Testing
             #expect(reason.hasPrefix("same.request: "))
         }
         #expect(try f.list(f.incoming).isEmpty && f.list(f.active).isEmpty)
+    }
+
+    /// A person may name a request file after a patient: the name is scrubbed before it is logged or stored as
+    /// `requested_by` (taken and rejected alike).
+    @Test func fileNamesHoldingAPHNOrADateAreNeverLoggedOrStored() throws {
+        final class Lines: @unchecked Sendable {   // @unchecked: `all` is touched only under `lock`.
+            let lock = NSLock(); var all: [String] = []
+        }
+        let lines = Lines()
+        let f = try Fixture(sink: { line in lines.lock.withLock { lines.all.append(line) } })
+        _ = try f.runtime.store.insertPanel(Panel(name: "Osler", number: "1001", facilityIDs: ["1"], practitionerIDs: ["DR1"]))
+        try f.drop("9876543210-1970-01-02.request", "panel = 1001\n")
+        try f.drop("smith 987 654 321.request", "panel = 4242\n")
+        let result = try f.runtime.spool.scan()
+        #expect(result.taken == 1 && result.rejected == 1)
+        let log = lines.lock.withLock { lines.all.joined(separator: "\n") }
+        #expect(log.contains("spool.taken") && log.contains("spool.rejected"), "\(log)")
+        for secret in ["9876543210", "1970-01-02", "987 654 321"] {
+            #expect(!log.contains(secret), "\(secret) in the log: \(log)")
+        }
+        let stored = try f.runtime.store.submissions(status: .queued).compactMap(\.requestedBy)
+        #expect(stored.count == 1 && stored.allSatisfy { $0.hasPrefix("spool:") && !$0.contains("9876543210") }, "\(stored)")
     }
 
     @Test(arguments: [247, 248, 249, 250, 254, 255])

@@ -24,7 +24,7 @@ import Testing
     }
 
     /// A state dir with site, one panel of two valid patients, and an EMR export.
-    func fixture(_ registry: ScriptedRegistry) throws -> (Runtime, Panel, String) {
+    func fixture(_ registry: some RegistryTransport) throws -> (Runtime, Panel, String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpard-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/emr", withIntermediateDirectories: true)
         try "provider_id,family_name,given_name,practitioner_id\nDR1,Osler,William,123456\n"
@@ -63,6 +63,20 @@ import Testing
         #expect(s.error?.hasPrefix("unusable registry answer") == true)
         #expect(try runtime.store.notices(recipient: "ops@clinic.example").count == 1)
         #expect(registry.calls.count == 2)
+    }
+
+    /// With no `registry.url` nothing can be posted: the submission fails with a notice, but no attempt is counted
+    /// (history then shows no patients sent).
+    @Test func withoutARegistryNothingIsPostedAndNoAttemptCounted() throws {
+        let (runtime, panel, dir) = try fixture(UnconfiguredRegistry())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try runtime.engine.request(panel: panel, trigger: .manual)
+        try runtime.pass()
+        let s = try #require(try runtime.store.latestSubmission(panelID: panel.id))
+        #expect(s.status == .failed && s.error == "registry.url is not configured")
+        #expect(s.attempts == 0 && s.firstAttempt == nil, "\(s)")
+        #expect(SubmissionView.patientsSent(s) == nil)
+        #expect(try runtime.store.notices(recipient: "ops@clinic.example").count == 1)
     }
 
     @Test func unreadableEMRDataRetriesWithTheErrorShownInsteadOfSpinning() throws {

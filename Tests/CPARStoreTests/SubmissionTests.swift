@@ -1,5 +1,6 @@
 import CPARCore
 import CPARStore
+import CPARTestSupport
 import Testing
 
 @Suite struct SubmissionTests {
@@ -158,6 +159,35 @@ import Testing
             try store.deletePanel(id: gone.id)
             #expect(try store.statusCounts() == [.queued: 2, .pending: 0, .submitted: 1, .failed: 0])
             #expect(try store.latestSubmissions().keys.sorted() == [a.id, b.id, c.id])
+        }
+    }
+
+    /// A re-queue is stored (`requeued`), and the migration that added it marks the re-queues stored before it by
+    /// the reason cpard gave them: only manual ones, only that exact text.
+    @Test func requeuedIsStoredAndBackfilledByTheMigration() throws {
+        try withTempDirectory { dir in
+            let path = dir + "/cpard.sqlite"
+            do {
+                let store = try StateStore(path: path)
+                let panel = try store.insertPanel(makePanel("A", number: "4001"))
+                var a = makeSubmission("a", panel: panel, period: "2025-03")
+                a.reason = SubmissionView.requeueReason
+                var b = makeSubmission("b", panel: panel, period: "2025-04")
+                b.reason = "monthly catch-up"
+                var c = makeSubmission("c", panel: panel, period: "2025-05")
+                c.requeued = true
+                for s in [a, b, c] { try store.insertSubmission(s) }
+                #expect(try store.submission(id: "a")?.requeued == false, "a reason alone is not a re-queue")
+                #expect(try store.submission(id: "c")?.requeued == true)
+            }
+            // The database as the build before the column (schema version 2) wrote it: no §14 tables either.
+            _ = try sqliteShell(path, "ALTER TABLE submissions DROP COLUMN requeued; DROP TABLE worklist_items; "
+                                + "DROP TABLE cpar_report_imports; DROP TABLE membership_audit; PRAGMA user_version = 2")
+            let store = try StateStore(path: path)
+            #expect(try store.diagnostics().userVersion == StateStore.schemaVersion)
+            #expect(try store.submission(id: "a")?.requeued == true, "backfilled from cpard's own re-queue reason")
+            #expect(try store.submission(id: "b")?.requeued == false)
+            #expect(try store.submission(id: "c")?.requeued == false, "unknowable before the column: reads as manual")
         }
     }
 }
