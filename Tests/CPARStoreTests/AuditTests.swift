@@ -98,6 +98,25 @@ struct AuditTests {
         }
     }
 
+    @Test func aVersion3DatabaseGainsTheTrailAndKeepsItsMemberships() throws {
+        try withTempDirectory { dir in
+            let path = dir + "/cpard.sqlite"
+            do {
+                let store = try StateStore(path: path)
+                let a = try store.insertPanel(makePanel("A"))
+                try store.assign(patientID: "p1", panelID: a.id, confirmationDate: date("2024-01-01"))
+            }
+            _ = try sqliteShell(path, "DROP TABLE worklist_items; DROP TABLE cpar_report_imports; "
+                                + "DROP TABLE membership_audit; PRAGMA user_version = 3")
+            let store = try StateStore(path: path)
+            #expect(try store.diagnostics().userVersion == StateStore.schemaVersion)
+            #expect(try store.membership(patientID: "p1")?.confirmationDate == date("2024-01-01"))
+            #expect(try store.auditEntries().isEmpty && store.worklistItems().isEmpty)
+            try store.removeMembership(patientID: "p1")
+            #expect(try store.auditEntries(patientID: "p1").map(\.panelBefore) == ["A"])
+        }
+    }
+
     @Test func anotherConnectionAuditsUnderItsOwnActor() throws {
         try withTempDirectory { dir in
             let path = dir + "/cpard.sqlite"
