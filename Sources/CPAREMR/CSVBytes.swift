@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// Byte helpers for CSV fields.
-public enum CSVBytes {
+@usableFromInline package enum CSVBytes {
     /// Drops leading and trailing ASCII spaces and tabs.
     @inlinable @inline(always)
-    public static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    package static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         guard let base = b.baseAddress else { return b }
         var lo = 0, hi = b.count
         while lo < hi, base[lo] == 0x20 || base[lo] == 0x09 { lo += 1 }
@@ -18,7 +18,7 @@ public enum CSVBytes {
 
     /// True when `b` equals the lowercase ASCII `lower`, ignoring ASCII case.
     @inlinable @inline(always)
-    public static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
+    package static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
         guard b.count == lower.utf8CodeUnitCount, let base = b.baseAddress else { return b.isEmpty && lower.utf8CodeUnitCount == 0 }
         let l = lower.utf8Start
         for i in 0..<b.count {
@@ -31,7 +31,7 @@ public enum CSVBytes {
 
     /// True when the two byte ranges are equal.
     @inlinable @inline(always)
-    public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = a.count
         guard n == b.count else { return false }
         guard n > 0, let p = a.baseAddress, let q = b.baseAddress else { return true }

@@ -1,4 +1,6 @@
 /// One CSV record, valid only inside the callback that receives it: field slices point into the reader's buffers.
+/// Outside this package a record offers only copies (`string`, `strings`); the byte views are `package` so that
+/// no pointer into the reader's buffers is public API.
 public struct CSVRecord {
     @usableFromInline let fields: UnsafePointer<UnsafeBufferPointer<UInt8>>
     @usableFromInline let stored: Int
@@ -18,13 +20,13 @@ public struct CSVRecord {
 
     /// The raw bytes of field `index` (unescaped for quoted fields); empty when the record has no such field.
     @inlinable @inline(always)
-    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+    package subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
         index < stored ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
     }
 
     /// Field `index` without leading and trailing spaces and tabs.
     @inlinable @inline(always)
-    public func trimmed(_ index: Int) -> UnsafeBufferPointer<UInt8> { CSVBytes.trim(self[index]) }
+    package func trimmed(_ index: Int) -> UnsafeBufferPointer<UInt8> { CSVBytes.trim(self[index]) }
 
     /// Field `index` as a String, trimmed of surrounding spaces and tabs (invalid UTF-8 becomes U+FFFD).
     @inlinable
