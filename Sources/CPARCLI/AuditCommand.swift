@@ -29,7 +29,7 @@ enum AuditCommand {
                           "\(e.panelBefore ?? "-") → \(e.panelAfter ?? "-")",
                           "\(e.confirmationBefore?.description ?? "-") → \(e.confirmationAfter?.description ?? "-")"])
         }
-        ctx.out(Table.render(table))
+        ctx.out(Table.render(table, limits: [1: 16, 2: 16, 3: 12, 4: 23], width: 120))
         return .success
     }
 

@@ -35,7 +35,7 @@ enum InboxCommand {
         if messages.isEmpty { ctx.out("no messages"); return .success }
         var table = [["DATE", "RECIPIENT", "PANEL", "SUBJECT"]]
         for m in messages { table.append([ISO8601.format(m.date), m.recipient, m.panel, m.subject]) }
-        ctx.out(Table.render(table))
+        ctx.out(Table.render(table, limits: [1: 30, 2: 12], width: 120))
         return .success
     }
 }

@@ -26,7 +26,8 @@ enum WorklistCommands {
                           other.isEmpty ? "-" : other]
                          + (ctx.args.has("all") ? [item.outcome.map { "closed: \($0.rawValue)" } ?? "open"] : []))
         }
-        ctx.out(Table.render(table))
+        // Within 120 columns (SPEC §13's rule for every table): long IDs and labels are cut with …; `--json` has all.
+        ctx.out(Table.render(table, limits: [2: 12, 3: 16, 5: 52, 6: 20], width: 120))
         let codes = Set(items.filter(\.isOpen).flatMap(\.codes)).sorted()
         if !codes.isEmpty {
             ctx.out("")

@@ -203,6 +203,27 @@ struct CPARLoopTests {
         #expect(codes == [["MISMATCH_UNSPECIFIED"], ["MISMATCH_GIVEN_NAME"]])
     }
 
+    @Test func theWorklistAndAuditTablesFit120ColumnsWhateverTheValues() throws {
+        let h = try basic()
+        defer { h.cleanup() }
+        // Every demographic field differs: four codes on one item, the widest the codes column gets.
+        let path = try writeReport(h, "mismatch.csv", """
+            PHN,Surname,First Name,Date of Birth,Sex
+            123456782,Zzyzx,Quentin,1901-12-31,X
+            """)
+        let r = try h.ctl("cpar-report", "import", "--kind", "mismatch", "--csv", path, "--date", "2026-11-05")
+        #expect(r.status == 0, "\(r.all)")
+        #expect(try items(h).first?["codes"] as? [String] == ["MISMATCH_FAMILY_NAME", "MISMATCH_GIVEN_NAME",
+                                                                   "MISMATCH_DOB", "MISMATCH_GENDER"])
+        for args in [["worklist"], ["worklist", "--all"], ["audit"]] {
+            let out = try h.run("cparctl", args + ["--config", h.config])
+            #expect(out.status == 0, "\(out.all)")
+            for line in out.stdout.split(separator: "\n") {
+                #expect(line.count <= 120, "\(args): \(line.count) columns: \(line)")
+            }
+        }
+    }
+
     @Test func unmatchedAndUnreadableRowsAreReportedByLineAndNothingIsCleared() throws {
         let h = try basic()
         defer { h.cleanup() }
