@@ -1,4 +1,5 @@
 import CPARSystem
+import CSQLite
 import Glibc
 
 /// cpard's SQLite state store: site, panels, memberships, submissions and notices. SPEC §3, §8.
@@ -23,7 +24,7 @@ public final class StateStore {
         self.path = path
         isReadOnly = false
         db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
-        let mode = try db.queryFirst("PRAGMA journal_mode = WAL", "enable WAL") { $0.text(0) }
+        let mode = try Self.enableWAL(db)
         guard mode?.lowercased() == "wal" || path == ":memory:" else {
             throw .open(path: path, message: "cannot enable WAL journal mode (got '\(mode ?? "")')")
         }
@@ -35,6 +36,23 @@ public final class StateStore {
         try db.execute("PRAGMA journal_size_limit = 67108864", "set WAL size limit")
         try Schema.migrate(db)
         try installAuditTriggers()
+    }
+
+    /// `PRAGMA journal_mode = WAL`. On a fresh file it needs an exclusive lock; when two processes switch the same
+    /// fresh file at once, SQLite answers SQLITE_BUSY straight away to one of them (deadlock avoidance: the busy
+    /// handler is not called), so that answer is retried for up to the busy timeout.
+    private static func enableWAL(_ db: SQLiteConnection) throws(StoreError) -> String? {
+        var waited: Int32 = 0
+        while true {
+            do {
+                return try db.queryFirst("PRAGMA journal_mode = WAL", "enable WAL") { $0.text(0) }
+            } catch {
+                guard case let .sqlite(_, _, code, _) = error, code & 0xFF == SQLITE_BUSY,
+                      waited < busyTimeoutMilliseconds else { throw error }
+                usleep(10_000)
+                waited += 10
+            }
+        }
     }
 
     /// Opens an existing database for reading only (SPEC §15: `status`, `history`, `validate`, … work on a

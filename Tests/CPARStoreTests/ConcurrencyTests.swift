@@ -131,9 +131,11 @@ import Testing
 }
 
 @Suite struct ConcurrentOpeningTests {
-    @Test func severalConnectionsOpenAFreshFileAtOnce() throws {
+    /// Two connections switching one fresh file to WAL at once: SQLite answers one of them SQLITE_BUSY without
+    /// calling the busy handler, which the store retries. Many rounds, so that the race is met.
+    @Test(arguments: 0..<25) func severalConnectionsOpenAFreshFileAtOnce(round: Int) throws {
         try withTempDirectory { dir in
-            let path = dir + "/fresh.sqlite"
+            let path = dir + "/fresh-\(round).sqlite"
             let failures = Mutex<[String]>([])
             DispatchQueue.concurrentPerform(iterations: 4) { worker in
                 do {
