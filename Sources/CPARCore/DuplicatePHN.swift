@@ -34,7 +34,7 @@ public enum DuplicatePHN {
             }
         }
         var values = parts.flatMap { $0 }
-        radixSort(&values)
+        PHNRadixSort.sort(&values)
         var result = Set<String>()
         var i = 1
         while i < values.count {
@@ -67,31 +67,6 @@ public enum DuplicatePHN {
                 }
             }
             return values
-        }
-    }
-
-    /// Sorts 9-digit values (< 2^30) in three passes of 10 bits: linear, unlike a comparison sort.
-    private static func radixSort(_ values: inout [UInt32]) {
-        guard values.count > 1 else { return }
-        var scratch = [UInt32](repeating: 0, count: values.count)
-        var counts = [Int](repeating: 0, count: 1024)
-        for shift in stride(from: UInt32(0), to: 30, by: 10) {
-            values.withUnsafeBufferPointer { from in
-                scratch.withUnsafeMutableBufferPointer { to in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        counts.update(repeating: 0)
-                        for v in from { counts[Int((v >> shift) & 1023)] += 1 }
-                        var total = 0
-                        for b in 0..<1024 { let c = counts[b]; counts[b] = total; total += c }
-                        for v in from {
-                            let b = Int((v >> shift) & 1023)
-                            to[counts[b]] = v
-                            counts[b] += 1
-                        }
-                    }
-                }
-            }
-            swap(&values, &scratch)
         }
     }
 

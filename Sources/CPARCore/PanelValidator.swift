@@ -8,7 +8,7 @@ public enum PanelValidator {
     public static func validate(panel: Panel, site: Site?, members: [PanelMember],
                                 providers: [String: Provider], duplicatePHNs: Set<String>, asOf: CivilDate,
                                 policy: ValidationPolicy) -> PanelExtract {
-        validate(panel: panel, site: site, members: members, providers: providers,
+        validate(panel: panel, site: site, members: PanelMembers(members), providers: providers,
                  duplicatePHNs: DuplicatePHN.Values(duplicatePHNs), asOf: asOf, policy: policy)
     }
 
@@ -16,96 +16,131 @@ public enum PanelValidator {
     public static func validate(panel: Panel, site: Site?, members: [PanelMember],
                                 providers: [String: Provider], duplicatePHNs: DuplicatePHN.Values, asOf: CivilDate,
                                 policy: ValidationPolicy) -> PanelExtract {
-        // Valid patients are built where every field they need is bound, in member order; `keys` holds each one's
-        // PHN value (high 32 bits) and position in `built` (low 32 bits), for sorting.
-        var built: [ExtractPatient] = []
-        var builtMember: [Int] = []
+        validate(panel: panel, site: site, members: PanelMembers(members), providers: providers,
+                 duplicatePHNs: duplicatePHNs, asOf: asOf, policy: policy)
+    }
+
+    /// The members' records are read where they are (`PanelMembers`): this runs for a million patients a month.
+    public static func validate(panel: Panel, site: Site?, members: PanelMembers,
+                                providers: [String: Provider], duplicatePHNs: DuplicatePHN.Values, asOf: CivilDate,
+                                policy: ValidationPolicy) -> PanelExtract {
+        // Each valid member's checked values; `keys` holds its PHN value (high 32 bits) and position in `valid`
+        // (low 32 bits), for sorting. The payload's patients are built after the sort, in PHN order.
+        var valid: [ValidMember] = []
         var keys: [UInt64] = []
-        built.reserveCapacity(members.count)
-        builtMember.reserveCapacity(members.count)
+        valid.reserveCapacity(members.count)
         keys.reserveCapacity(members.count)
         var excluded: [(index: Int, reasons: ReasonSet)] = []
         var warned: [Int] = []
         let rejectCheckDigit = policy.phnCheckDigit == .reject
         let checkDuplicates = !duplicatePHNs.isEmpty
 
-        // Members are read in place (no copy of the whole member): this loop runs a million times a month.
-        members.withUnsafeBufferPointer { all in
-            for i in all.indices {
-                let m = all.baseAddress! + i
-                var reasons = ReasonSet()
-                let confirmed = m.pointee.membership.confirmationDate
-                if confirmed == nil { reasons.insert(.noConfirmationDate) }
-                guard let patient = m.pointee.patient else {
-                    reasons.insert(.unknownPatient)
-                    excluded.append((i, reasons))
-                    continue
+        members.records.withUnsafeBufferPointer { records in
+          members.lastVisitDays.withUnsafeBufferPointer { lastVisits in
+          members.recordIndexes.withUnsafeBufferPointer { recordIndexes in
+          members.confirmations.withUnsafeBufferPointer { confirmations in
+            var block = 0
+            while block < recordIndexes.count {
+                let blockEnd = min(block + touchAhead, recordIndexes.count)
+                // Members are scattered over the records: first touch each record of the block and its last visit
+                // (independent loads, so their cache misses overlap), then check them while they are cached.
+                var touched = 0
+                for i in block..<blockEnd {
+                    let p = Int(recordIndexes[i])
+                    if p >= 0 { touched &+= (records[p].unreadable ? 1 : 0) &+ Int(lastVisits[p] & 1) }
                 }
-                var checkDigitWarning = false
-                var phnValue: UInt32 = 0
-                if !patient.isActive { reasons.insert(.notActive) }
-                let scan = PHN.scan(patient.phn)
-                switch scan.kind {
-                case .missing: reasons.insert(.missingPHN)
-                case .invalid: reasons.insert(.invalidPHN)
-                case .valid:
-                    phnValue = scan.value
-                    if !PHN.checkDigitIsValid(value: scan.value) {
-                        if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
+                if touched < 0 { return }  // never: keeps the loads from being optimised away
+
+                for i in block..<blockEnd {
+                    var reasons = ReasonSet()
+                    let c = confirmations[i]
+                    let confirmed: CivilDate? = c == .min ? nil : CivilDate(daysSinceEpoch: c)
+                    if confirmed == nil { reasons.insert(.noConfirmationDate) }
+                    let p = Int(recordIndexes[i])
+                    guard p >= 0 else {
+                        reasons.insert(.unknownPatient)
+                        excluded.append((i, reasons))
+                        continue
                     }
-                    if checkDuplicates && duplicatePHNs.contains(scan.value) { reasons.insert(.duplicatePHN) }
+                    let patient = records.baseAddress! + p
+                    var checkDigitWarning = false
+                    var phnValue: UInt32 = 0
+                    if !patient.pointee.isActive { reasons.insert(.notActive) }
+                    let scan = PHN.scan(patient.pointee.phn)
+                    switch scan.kind {
+                    case .missing: reasons.insert(.missingPHN)
+                    case .invalid: reasons.insert(.invalidPHN)
+                    case .valid:
+                        phnValue = scan.value
+                        if !PHN.checkDigitIsValid(value: scan.value) {
+                            if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
+                        }
+                        if checkDuplicates && duplicatePHNs.contains(scan.value) { reasons.insert(.duplicatePHN) }
+                    }
+                    let dob = patient.pointee.dob
+                    if dob == nil { reasons.insert(.missingDOB) }
+                    if isBlank(patient.pointee.familyName) { reasons.insert(.missingFamilyName) }
+                    let gender = patient.pointee.gender
+                    if gender == nil { reasons.insert(.missingGender) }
+                    let v = lastVisits[p]
+                    let lastVisit: CivilDate? = v == .min ? nil : CivilDate(daysSinceEpoch: v)
+                    if let lastVisit {
+                        if let dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
+                    } else {
+                        reasons.insert(.noLastVisit)
+                    }
+                    if patient.pointee.unreadable { reasons.insert(.unreadableRecord) }
+                    if checkDigitWarning { warned.append(i) }
+                    if reasons.isEmpty, scan.kind == .valid, let dob, let gender, let lastVisit, let confirmed {
+                        keys.append(UInt64(phnValue) << 32 | UInt64(valid.count))
+                        valid.append(ValidMember(member: i, record: p, phnValue: phnValue, dob: dob, gender: gender,
+                                                 lastVisit: lastVisit, confirmed: confirmed))
+                    } else {
+                        excluded.append((i, reasons))
+                    }
                 }
-                if patient.dob == nil { reasons.insert(.missingDOB) }
-                if isBlank(patient.familyName) { reasons.insert(.missingFamilyName) }
-                if patient.gender == nil { reasons.insert(.missingGender) }
-                let lastVisit = m.pointee.lastVisit
-                if let lastVisit {
-                    if let dob = patient.dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
-                } else {
-                    reasons.insert(.noLastVisit)
-                }
-                if patient.unreadable { reasons.insert(.unreadableRecord) }
-                if checkDigitWarning { warned.append(i) }
-                if reasons.isEmpty, scan.kind == .valid, let dob = patient.dob, let gender = patient.gender,
-                   let lastVisit, let confirmed {
-                    keys.append(UInt64(phnValue) << 32 | UInt64(built.count))
-                    builtMember.append(i)
-                    built.append(ExtractPatient(
-                        phn: patient.phn.utf8.count == 9 ? patient.phn : PHN.digits(phnValue),
-                        familyName: patient.familyName, givenName: patient.givenName, dob: dob, gender: gender,
-                        lastVisit: lastVisit, confirmationDate: confirmed))
-                } else {
-                    excluded.append((i, reasons))
-                }
+                block = blockEnd
             }
+          }
+          }
+          }
         }
 
-        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id: the keys sort as plain
-        // integers, then the rare runs of one PHN (only when duplicates are not checked) by patient_id.
-        keys.sort()
-        var order = keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        // Valid patients by PHN (9 digits: numeric order is byte order), then patient_id: a stable sort by PHN value
+        // keeps member order within a PHN, and the rare runs of one PHN (only when duplicates are not checked)
+        // are then put in patient_id order.
+        PHNRadixSort.sortByHighWord(&keys)
         var start = 0
         while start < keys.count {
             var end = start + 1
             while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
             if end - start > 1 {
-                order[start..<end].sort {
-                    bytesPrecede(members[builtMember[$0]].membership.patientID, members[builtMember[$1]].membership.patientID)
+                keys[start..<end].sort {
+                    bytesPrecede(members.patientID(at: valid[Int($0 & 0xFFFF_FFFF)].member),
+                                 members.patientID(at: valid[Int($1 & 0xFFFF_FFFF)].member))
                 }
             }
             start = end
         }
-        let patients = order.map { built[$0] }
-
-        excluded.sort { bytesPrecede(members[$0.index].membership.patientID, members[$1.index].membership.patientID) }
-        let excludedFindings = excluded.map { entry in
-            PatientFinding(patientID: members[entry.index].membership.patientID, reasons: entry.reasons.codes,
-                           issues: members[entry.index].issues)
+        let patients = members.records.withUnsafeBufferPointer { records in
+            keys.map { key -> ExtractPatient in
+                let v = valid[Int(key & 0xFFFF_FFFF)]
+                let record = records.baseAddress! + v.record
+                let phn = record.pointee.phn
+                return ExtractPatient(phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),
+                                      familyName: record.pointee.familyName, givenName: record.pointee.givenName,
+                                      dob: v.dob, gender: v.gender, lastVisit: v.lastVisit, confirmationDate: v.confirmed)
+            }
         }
-        warned.sort { bytesPrecede(members[$0].membership.patientID, members[$1].membership.patientID) }
+
+        excluded.sort { bytesPrecede(members.patientID(at: $0.index), members.patientID(at: $1.index)) }
+        let excludedFindings = excluded.map { entry in
+            PatientFinding(patientID: members.patientID(at: entry.index), reasons: entry.reasons.codes,
+                           issues: members.issues(at: entry.index))
+        }
+        warned.sort { bytesPrecede(members.patientID(at: $0), members.patientID(at: $1)) }
         let warningFindings = warned.map { i in
-            PatientFinding(patientID: members[i].membership.patientID, reasons: [.phnCheckDigit],
-                           issues: members[i].issues)
+            PatientFinding(patientID: members.patientID(at: i), reasons: [.phnCheckDigit], issues: members.issues(at: i))
         }
 
         let problems = panelProblems(panel: panel, site: site, providers: providers, validCount: patients.count,
@@ -119,6 +154,20 @@ public enum PanelValidator {
                             facilityIDs: panel.facilityIDs.map(FacilityID.normalized), practitioners: practitioners,
                             excluded: excludedFindings, warnings: warningFindings)
     }
+
+    /// What the validator found of a valid member, kept until the payload's patients are built in PHN order.
+    private struct ValidMember {
+        var member: Int
+        var record: Int
+        var phnValue: UInt32
+        var dob: CivilDate
+        var gender: Gender
+        var lastVisit: CivilDate
+        var confirmed: CivilDate
+    }
+
+    /// Members per block whose records are fetched together.
+    private static let touchAhead = 16
 
     /// Panel-level problems, in `PanelProblem` declaration order.
     public static func panelProblems(panel: Panel, site: Site?, providers: [String: Provider],

@@ -16,6 +16,8 @@ public struct MembershipRows: Sendable {
     /// The distinct panel ids, in order of first appearance.
     private(set) var panelIDs: [Int64] = []
     private var slotOfPanel: [Int64: Int32] = [:]
+    /// `slotOfPanel` for the small panel ids a store hands out (1, 2, 3, …): slot + 1, or 0 for not yet seen.
+    private var slotOfSmallID: [Int32] = []
 
     public init(expectedCount: Int = 0) {
         arena.reserveCapacity(expectedCount * 8)
@@ -46,12 +48,29 @@ public struct MembershipRows: Sendable {
 
     @inline(__always)
     private mutating func slot(of panelID: Int64) -> Int32 {
+        if panelID >= 0 && panelID < Int64(slotOfSmallID.count) {
+            let s = slotOfSmallID[Int(panelID)]
+            if s > 0 { return s - 1 }
+        }
+        return newSlot(of: panelID)
+    }
+
+    private mutating func newSlot(of panelID: Int64) -> Int32 {
         if let s = slotOfPanel[panelID] { return s }
         let s = Int32(panelIDs.count)
         panelIDs.append(panelID)
         slotOfPanel[panelID] = s
+        if panelID >= 0 && panelID < Self.smallIDs {
+            if Int(panelID) >= slotOfSmallID.count {
+                slotOfSmallID += repeatElement(0, count: max(Int(panelID) + 1, 2 * slotOfSmallID.count) - slotOfSmallID.count)
+            }
+            slotOfSmallID[Int(panelID)] = s + 1
+        }
         return s
     }
+
+    /// Panel ids below this are looked up by position instead of hashing.
+    private static let smallIDs: Int64 = 1 << 16
 
     /// Row i's patient_id bytes; valid while `arena` is not mutated.
     @inline(__always)

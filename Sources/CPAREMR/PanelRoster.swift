@@ -60,49 +60,14 @@ public struct PanelRoster: Sendable {
 
     public func memberCount(ofPanel id: Int64) -> Int { ranges[id]?.count ?? 0 }
 
-    /// The panel's members joined with their EMR records, last visits and input issues, in row order.
-    public func members(ofPanel id: Int64) -> [PanelMember] {
-        guard let range = ranges[id] else { return [] }
-        var members: [PanelMember] = []
-        members.reserveCapacity(range.count)
-        snapshot.patients.withUnsafeBufferPointer { records in
-          snapshot.lastVisitDays.withUnsafeBufferPointer { lastVisits in
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let end = min(start + Self.touchAhead, range.upperBound)
-                // A panel's members are scattered over the patients: first touch both ends of each record of the
-                // block and its last visit (independent loads, so their cache misses overlap), then copy them while
-                // they are cached.
-                var touched = 0
-                for j in start..<end where patientIndexes[j] >= 0 {
-                    let p = Int(patientIndexes[j]), record = records.baseAddress! + p
-                    touched &+= (record.pointee.patientID.isEmpty ? 1 : 0) &+ (record.pointee.unreadable ? 1 : 0)
-                        &+ Int(lastVisits[p] & 1)
-                }
-                if touched < 0 { return }  // never: keeps the loads from being optimised away
-                for j in start..<end { members.append(member(at: j, panelID: id, records: records)) }
-                start = end
-            }
-          }
-        }
-        return members
-    }
-
-    /// Members per block whose records are fetched together.
-    private static let touchAhead = 16
-
-    @inline(__always)
-    private func member(at j: Int, panelID id: Int64, records: UnsafeBufferPointer<PatientRecord>) -> PanelMember {
-        let c = confirmations[j]
-        let confirmed = c == .min ? nil : CivilDate(daysSinceEpoch: c)
-        let p = Int(patientIndexes[j])
-        guard p >= 0 else {
-            return PanelMember(membership: Membership(patientID: unknownIDs[j] ?? "", panelID: id, confirmationDate: confirmed),
-                               patient: nil, lastVisit: nil)
-        }
-        return PanelMember(membership: Membership(patientID: records[p].patientID, panelID: id, confirmationDate: confirmed),
-                           patient: records[p], lastVisit: snapshot.lastVisit(ofPatientAt: p),
-                           issues: snapshot.issues(forPatientAt: p))
+    /// The panel's members joined with their EMR records, last visits and input issues, in row order: positions in
+    /// the snapshot's tables, nothing copied.
+    public func members(ofPanel id: Int64) -> PanelMembers {
+        let range = ranges[id] ?? 0..<0
+        let snapshot = snapshot
+        return PanelMembers(panelID: id, records: snapshot.patients, lastVisitDays: snapshot.lastVisitDays,
+                            recordIndexes: patientIndexes[range], confirmations: confirmations[range],
+                            unknownIDs: unknownIDs, issuesOfRecord: { snapshot.issues(forPatientAt: $0) })
     }
 
     /// Each row's index in `snapshot.patients` (-1 when absent), in row order. Rows are split into `threads`

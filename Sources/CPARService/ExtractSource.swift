@@ -31,7 +31,7 @@ public struct ExtractSource: Sendable {
     public func memberCount(of panel: Panel) -> Int { roster.memberCount(ofPanel: panel.id) }
 
     /// The panel's members joined with their EMR records and last visits, in patient_id order.
-    public func members(of panel: Panel) -> [PanelMember] { roster.members(ofPanel: panel.id) }
+    public func members(of panel: Panel) -> PanelMembers { roster.members(ofPanel: panel.id) }
 
     public func extract(_ panel: Panel, policy: ValidationPolicy) -> PanelExtract {
         PanelValidator.validate(panel: panel, site: site, members: members(of: panel), providers: snapshot.providers,

@@ -1,5 +1,5 @@
 import CPARCore
-import CPAREMR
+@testable import CPAREMR
 import Testing
 
 @Suite struct PanelRosterTests {
@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    static func assertSame(_ a: [PanelMember], _ b: [PanelMember]) {
+    static func assertSame(_ a: PanelMembers, _ b: [PanelMember]) {
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) {
             #expect(x.membership == y.membership)
@@ -94,6 +94,35 @@ import Testing
                 Self.assertSame(roster.members(ofPanel: panel), Self.naiveMembers(rows, panel: panel, snapshot: snapshot))
             }
         }
+    }
+
+    /// Panel ids small enough to be looked up by position and ones that are not (negative, huge) group the same.
+    @Test func panelIDsOfEverySizeGroupTheirMembers() {
+        let ids: [Int64] = [5, 70_000, -3, 5, 0, Int64.max, 1 << 16, 70_000, 65_535, 0]
+        let patients = ids.indices.map { Self.patient("P\($0)") }
+        let snapshot = EMRSnapshot(providers: [], patients: patients, lastVisits: patients.map { _ in nil }, asOf: Self.asOf)
+        let rows = MembershipRows(ids.enumerated().map {
+            Membership(patientID: "P\($0.offset)", panelID: $0.element, confirmationDate: nil)
+        })
+        #expect(rows.panelIDs == [5, 70_000, -3, 0, Int64.max, 1 << 16, 65_535])
+        let roster = PanelRoster(rows: rows, snapshot: snapshot)
+        for id in Set(ids) {
+            let expected = ids.indices.filter { ids[$0] == id }.map { "P\($0)" }
+            #expect(roster.members(ofPanel: id).map(\.membership.patientID) == expected, "panel \(id)")
+        }
+    }
+
+    @Test func membersOfALaterPanelAreNumberedFromZero() {
+        let patients = [Self.patient("A"), Self.patient("B"), Self.patient("C")]
+        let snapshot = EMRSnapshot(providers: [], patients: patients, lastVisits: [nil, nil, Self.date(2)], asOf: Self.asOf)
+        let roster = PanelRoster(rows: MembershipRows([Membership(patientID: "A", panelID: 1, confirmationDate: nil),
+                                                       Membership(patientID: "B", panelID: 2, confirmationDate: nil),
+                                                       Membership(patientID: "C", panelID: 2, confirmationDate: Self.date(1))]),
+                                 snapshot: snapshot)
+        let two = roster.members(ofPanel: 2)
+        #expect(two.indices == 0..<2)
+        #expect(two[0].membership.patientID == "B" && two[1].patient?.patientID == "C")
+        #expect(two[1].lastVisit == Self.date(2) && two[1].membership.confirmationDate == Self.date(1))
     }
 
     @Test func rowsKeepEmptyAndMultiByteIDs() {
