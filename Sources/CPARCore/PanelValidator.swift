@@ -47,7 +47,7 @@ public enum PanelValidator {
                 var touched = 0
                 for i in block..<blockEnd {
                     let p = Int(recordIndexes[i])
-                    if p >= 0 { touched &+= (records[p].unreadable ? 1 : 0) &+ Int(lastVisits[p] & 1) }
+                    if p >= 0 { touched &+= touch(records.baseAddress! + p) &+ Int(lastVisits[p] & 1) }
                 }
                 if touched < 0 { return }  // never: keeps the loads from being optimised away
 
@@ -122,14 +122,25 @@ public enum PanelValidator {
             }
             start = end
         }
-        let patients = members.records.withUnsafeBufferPointer { records in
-            keys.map { key -> ExtractPatient in
-                let v = valid[Int(key & 0xFFFF_FFFF)]
-                let record = records.baseAddress! + v.record
-                let phn = record.pointee.phn
-                return ExtractPatient(phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),
-                                      familyName: record.pointee.familyName, givenName: record.pointee.givenName,
-                                      dob: v.dob, gender: v.gender, lastVisit: v.lastVisit, confirmationDate: v.confirmed)
+        var patients: [ExtractPatient] = []
+        patients.reserveCapacity(keys.count)
+        members.records.withUnsafeBufferPointer { records in
+            var block = 0
+            while block < keys.count {
+                let blockEnd = min(block + touchAhead, keys.count)
+                var touched = 0
+                for k in block..<blockEnd { touched &+= touch(records.baseAddress! + valid[Int(keys[k] & 0xFFFF_FFFF)].record) }
+                if touched < 0 { return }  // never, as above
+                for k in block..<blockEnd {
+                    let v = valid[Int(keys[k] & 0xFFFF_FFFF)]
+                    let record = records.baseAddress! + v.record
+                    let phn = record.pointee.phn
+                    patients.append(ExtractPatient(
+                        phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),
+                        familyName: record.pointee.familyName, givenName: record.pointee.givenName,
+                        dob: v.dob, gender: v.gender, lastVisit: v.lastVisit, confirmationDate: v.confirmed))
+                }
+                block = blockEnd
             }
         }
 
@@ -168,6 +179,14 @@ public enum PanelValidator {
 
     /// Members per block whose records are fetched together.
     private static let touchAhead = 16
+
+    /// Loads a word from each cache line a record may span (its first, middle and last fields), so that the record
+    /// is on its way to the cache; the sum only exists to keep the loads.
+    @inline(__always)
+    private static func touch(_ record: UnsafePointer<PatientRecord>) -> Int {
+        (record.pointee.patientID.isEmpty ? 1 : 0) &+ (record.pointee.phn.isEmpty ? 1 : 0)
+            &+ (record.pointee.unreadable ? 1 : 0)
+    }
 
     /// Panel-level problems, in `PanelProblem` declaration order.
     public static func panelProblems(panel: Panel, site: Site?, providers: [String: Provider],

@@ -21,6 +21,20 @@ import Testing
         #expect(Civil.checkedDays(year: 1_000_000_000, month: 12, day: 31) != nil)
     }
 
+    /// The fast conversion agrees with the era arithmetic on every day it is used for, and at its edges.
+    @Test func fastConversionMatchesEraArithmeticOnEveryDay() {
+        var mismatches = 0
+        for days in -Civil.fastRange...Civil.fastRange where Civil.fastDate(fromDays: days) != Civil.eraDate(fromDays: days) {
+            mismatches += 1
+        }
+        #expect(mismatches == 0)
+        for days in [-Civil.fastRange - 1, Civil.fastRange + 1, Int.min, Int.max, -1_000_000_000_000_000] {
+            #expect(Civil.date(fromDays: days) == Civil.eraDate(fromDays: days))
+        }
+        #expect(Civil.date(fromDays: 0) == (1970, 1, 1) && Civil.date(fromDays: -1) == (1969, 12, 31))
+        #expect(Civil.date(fromDays: 11_016) == (2000, 2, 29) && Civil.date(fromDays: 20_788) == (2026, 12, 1))
+    }
+
     @Test func weekdays() {
         #expect(Civil.weekday(fromDays: 0) == 4)           // Thursday
         #expect(Civil.weekday(fromDays: -1) == 3)
