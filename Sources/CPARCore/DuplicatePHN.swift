@@ -22,14 +22,20 @@ public enum DuplicatePHN {
     /// are the same patient and different ones are different patients: the members of all panels joined with an
     /// EMR export whose patient_ids are unique. No patient_id is compared or copied. `threads` workers read the PHNs.
     public static func find(_ patients: [PatientRecord], at indexes: [Int32], threads: Int = 1) -> Set<String> {
-        // Mark the members, then read their records in array order (sequential memory, not one miss each): every
+        find(PatientFacts.table(patients, lastVisitDays: [Int32](repeating: .min, count: patients.count)), at: indexes,
+             threads: threads)
+    }
+
+    /// The same over the records' facts (what the extract has at hand).
+    public static func find(_ facts: [PatientFacts], at indexes: [Int32], threads: Int = 1) -> Set<String> {
+        // Mark the members, then read their facts in array order (sequential memory, not one miss each): every
         // marked record is a different patient, so a PHN value met twice is a duplicate.
-        var marked = [UInt64](repeating: 0, count: patients.count / 64 + 1)
-        for i in indexes where i >= 0 && Int(i) < patients.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
+        var marked = [UInt64](repeating: 0, count: facts.count / 64 + 1)
+        for i in indexes where i >= 0 && Int(i) < facts.count { marked[Int(i) >> 6] |= 1 << UInt64(i & 63) }
         let words = marked.count, slices = max(1, min(threads, words / 1024 + 1))
-        let parts = patients.withUnsafeBufferPointer { records in
+        let parts = facts.withUnsafeBufferPointer { facts in
             marked.withUnsafeBufferPointer { marked in
-                let shared = SharedRecords(records: records, marked: marked)
+                let shared = SharedFacts(facts: facts, marked: marked)
                 return Parallel.map(slices) { s in shared.validPHNs(words: words * s / slices..<words * (s + 1) / slices) }
             }
         }
@@ -47,10 +53,10 @@ public enum DuplicatePHN {
         return result
     }
 
-    /// The records and the member bit set, read by the workers.
+    /// The facts and the member bit set, read by the workers.
     // @unchecked: only read, and only while the caller's `withUnsafeBufferPointer` keeps both buffers alive.
-    private struct SharedRecords: @unchecked Sendable {
-        let records: UnsafeBufferPointer<PatientRecord>
+    private struct SharedFacts: @unchecked Sendable {
+        let facts: UnsafeBufferPointer<PatientFacts>
         let marked: UnsafeBufferPointer<UInt64>
 
         /// The 9-digit values of the well-formed PHNs of the members marked in `words`.
@@ -62,8 +68,7 @@ public enum DuplicatePHN {
                 while bits != 0 {
                     let i = w << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let scan = PHN.scan(records[i].phn)
-                    if scan.kind == .valid { values.append(scan.value) }
+                    if facts[i].hasValidPHN { values.append(facts[i].phnValue) }
                 }
             }
             return values

@@ -1,6 +1,6 @@
 /// A panel's members as the validator reads them: positions in a shared table of patient records, never copies.
 ///
-/// `records` and `lastVisitDays` are a whole EMR table (shared between every panel of a run, not copied); member i
+/// `records` and `facts` are a whole EMR table (shared between every panel of a run, not copied); member i
 /// is the record at `recordIndexes[i]` (-1: a patient_id absent from patients.csv, named in `unknownIDs`) with the
 /// confirmation date `confirmations[i]` (members are numbered from 0, whatever the slices' own indexes). A collection of `PanelMember`s, each made on demand for the callers that
 /// want one (reports, tests); `PanelValidator` reads the records in place.
@@ -8,8 +8,8 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
     public let panelID: Int64
     /// The patient records the members point into.
     public let records: [PatientRecord]
-    /// Days since 1970-01-01 of each record's last visit, aligned with `records`; `Int32.min` when none.
-    public let lastVisitDays: [Int32]
+    /// What validation needs of each record and its last visit, aligned with `records`.
+    public let facts: [PatientFacts]
     /// Each member's index in `records`; -1 when patients.csv does not have the patient.
     public let recordIndexes: ArraySlice<Int32>
     /// Each member's confirmation date in days since 1970-01-01, aligned with `recordIndexes`; `Int32.min` when none.
@@ -18,27 +18,29 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
     public let unknownIDs: [Int: String]
     /// The input problems of `records[i]`.
     public let issuesOfRecord: @Sendable (Int) -> [InputIssue]
+    /// The members are in patient_id (byte) order, as the roster keeps the store's rows: findings need no sort.
+    public let inPatientIDOrder: Bool
 
-    public init(panelID: Int64, records: [PatientRecord], lastVisitDays: [Int32], recordIndexes: ArraySlice<Int32>,
-                confirmations: ArraySlice<Int32>, unknownIDs: [Int: String],
+    public init(panelID: Int64, records: [PatientRecord], facts: [PatientFacts], recordIndexes: ArraySlice<Int32>,
+                confirmations: ArraySlice<Int32>, unknownIDs: [Int: String], inPatientIDOrder: Bool = false,
                 issuesOfRecord: @escaping @Sendable (Int) -> [InputIssue]) {
         precondition(recordIndexes.indices == confirmations.indices, "confirmations must be aligned with the members")
-        precondition(lastVisitDays.count == records.count, "last visits must be aligned with the records")
-        self.panelID = panelID; self.records = records; self.lastVisitDays = lastVisitDays
+        precondition(facts.count == records.count, "facts must be aligned with the records")
+        self.panelID = panelID; self.records = records; self.facts = facts
         self.recordIndexes = recordIndexes; self.confirmations = confirmations; self.unknownIDs = unknownIDs
-        self.issuesOfRecord = issuesOfRecord
+        self.issuesOfRecord = issuesOfRecord; self.inPatientIDOrder = inPatientIDOrder
     }
 
     /// Members given one by one (tests, small callers): their records are copied into a table of their own.
     public init(_ members: [PanelMember]) {
-        var records: [PatientRecord] = [], lastVisits: [Int32] = [], indexes: [Int32] = [], confirmations: [Int32] = []
+        var records: [PatientRecord] = [], facts: [PatientFacts] = [], indexes: [Int32] = [], confirmations: [Int32] = []
         var unknown: [Int: String] = [:], issues: [[InputIssue]] = []
         for (i, m) in members.enumerated() {
             confirmations.append(m.membership.confirmationDate?.daysSinceEpoch ?? .min)
             if let p = m.patient {
                 indexes.append(Int32(records.count))
                 records.append(p)
-                lastVisits.append(m.lastVisit?.daysSinceEpoch ?? .min)
+                facts.append(PatientFacts(record: p, lastVisitDays: m.lastVisit?.daysSinceEpoch ?? .min))
                 issues.append(m.issues)
             } else {
                 indexes.append(-1)
@@ -46,7 +48,7 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
             }
         }
         let panelID = members.first?.membership.panelID ?? 0, recordIssues = issues
-        self.init(panelID: panelID, records: records, lastVisitDays: lastVisits, recordIndexes: indexes[...],
+        self.init(panelID: panelID, records: records, facts: facts, recordIndexes: indexes[...],
                   confirmations: confirmations[...], unknownIDs: unknown, issuesOfRecord: { recordIssues[$0] })
     }
 
@@ -57,7 +59,7 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
         let membership = Membership(patientID: patientID(at: i), panelID: panelID, confirmationDate: confirmationDate(at: i))
         let p = recordIndex(at: i)
         guard p >= 0 else { return PanelMember(membership: membership, patient: nil, lastVisit: nil) }
-        return PanelMember(membership: membership, patient: records[p], lastVisit: lastVisit(ofRecord: p),
+        return PanelMember(membership: membership, patient: records[p], lastVisit: facts[p].lastVisit,
                            issues: issuesOfRecord(p))
     }
 
@@ -79,10 +81,5 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
     public func confirmationDate(at i: Int) -> CivilDate? {
         let c = confirmations[confirmations.startIndex + i]
         return c == .min ? nil : CivilDate(daysSinceEpoch: c)
-    }
-
-    func lastVisit(ofRecord p: Int) -> CivilDate? {
-        let d = lastVisitDays[p]
-        return d == .min ? nil : CivilDate(daysSinceEpoch: d)
     }
 }

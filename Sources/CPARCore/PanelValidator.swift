@@ -35,19 +35,20 @@ public enum PanelValidator {
         let rejectCheckDigit = policy.phnCheckDigit == .reject
         let checkDuplicates = !duplicatePHNs.isEmpty
 
-        members.records.withUnsafeBufferPointer { records in
-          members.lastVisitDays.withUnsafeBufferPointer { lastVisits in
+        // The checks read each member's 16-byte facts, not its record: a panel's members are scattered over the
+        // table, and this way each costs one cache line.
+        members.facts.withUnsafeBufferPointer { facts in
           members.recordIndexes.withUnsafeBufferPointer { recordIndexes in
           members.confirmations.withUnsafeBufferPointer { confirmations in
             var block = 0
             while block < recordIndexes.count {
                 let blockEnd = min(block + touchAhead, recordIndexes.count)
-                // Members are scattered over the records: first touch each record of the block and its last visit
-                // (independent loads, so their cache misses overlap), then check them while they are cached.
+                // First touch the block's facts (independent loads, so their cache misses overlap), then check
+                // them while they are cached.
                 var touched = 0
                 for i in block..<blockEnd {
                     let p = Int(recordIndexes[i])
-                    if p >= 0 { touched &+= touch(records.baseAddress! + p) &+ Int(lastVisits[p] & 1) }
+                    if p >= 0 { touched &+= Int(facts[p].reasonBits) }
                 }
                 if touched < 0 { return }  // never: keeps the loads from being optimised away
 
@@ -62,38 +63,20 @@ public enum PanelValidator {
                         excluded.append((i, reasons))
                         continue
                     }
-                    let patient = records.baseAddress! + p
+                    let f = facts[p]
+                    reasons.formUnion(f.reasons)
                     var checkDigitWarning = false
-                    var phnValue: UInt32 = 0
-                    if !patient.pointee.isActive { reasons.insert(.notActive) }
-                    let scan = PHN.scan(patient.pointee.phn)
-                    switch scan.kind {
-                    case .missing: reasons.insert(.missingPHN)
-                    case .invalid: reasons.insert(.invalidPHN)
-                    case .valid:
-                        phnValue = scan.value
-                        if !PHN.checkDigitIsValid(value: scan.value) {
+                    if f.hasValidPHN {
+                        if f.checkDigitFails {
                             if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
                         }
-                        if checkDuplicates && duplicatePHNs.contains(scan.value) { reasons.insert(.duplicatePHN) }
+                        if checkDuplicates && duplicatePHNs.contains(f.phnValue) { reasons.insert(.duplicatePHN) }
                     }
-                    let dob = patient.pointee.dob
-                    if dob == nil { reasons.insert(.missingDOB) }
-                    if isBlank(patient.pointee.familyName) { reasons.insert(.missingFamilyName) }
-                    let gender = patient.pointee.gender
-                    if gender == nil { reasons.insert(.missingGender) }
-                    let v = lastVisits[p]
-                    let lastVisit: CivilDate? = v == .min ? nil : CivilDate(daysSinceEpoch: v)
-                    if let lastVisit {
-                        if let dob, lastVisit < dob { reasons.insert(.lastVisitBeforeDOB) }
-                    } else {
-                        reasons.insert(.noLastVisit)
-                    }
-                    if patient.pointee.unreadable { reasons.insert(.unreadableRecord) }
                     if checkDigitWarning { warned.append(i) }
-                    if reasons.isEmpty, scan.kind == .valid, let dob, let gender, let lastVisit, let confirmed {
-                        keys.append(UInt64(phnValue) << 32 | UInt64(valid.count))
-                        valid.append(ValidMember(member: i, record: p, phnValue: phnValue, dob: dob, gender: gender,
+                    if reasons.isEmpty, f.hasValidPHN, let dob = f.dob, let gender = f.gender, let lastVisit = f.lastVisit,
+                       let confirmed {
+                        keys.append(UInt64(f.phnValue) << 32 | UInt64(valid.count))
+                        valid.append(ValidMember(member: i, record: p, phnValue: f.phnValue, dob: dob, gender: gender,
                                                  lastVisit: lastVisit, confirmed: confirmed))
                     } else {
                         excluded.append((i, reasons))
@@ -101,7 +84,6 @@ public enum PanelValidator {
                 }
                 block = blockEnd
             }
-          }
           }
           }
         }
@@ -144,12 +126,15 @@ public enum PanelValidator {
             }
         }
 
-        excluded.sort { bytesPrecede(members.patientID(at: $0.index), members.patientID(at: $1.index)) }
+        // Members in patient_id order give findings in that order (they were appended in member order).
+        if !members.inPatientIDOrder {
+            excluded.sort { bytesPrecede(members.patientID(at: $0.index), members.patientID(at: $1.index)) }
+            warned.sort { bytesPrecede(members.patientID(at: $0), members.patientID(at: $1)) }
+        }
         let excludedFindings = excluded.map { entry in
             PatientFinding(patientID: members.patientID(at: entry.index), reasons: entry.reasons.codes,
                            issues: members.issues(at: entry.index))
         }
-        warned.sort { bytesPrecede(members.patientID(at: $0), members.patientID(at: $1)) }
         let warningFindings = warned.map { i in
             PatientFinding(patientID: members.patientID(at: i), reasons: [.phnCheckDigit], issues: members.issues(at: i))
         }
@@ -180,12 +165,11 @@ public enum PanelValidator {
     /// Members per block whose records are fetched together.
     private static let touchAhead = 16
 
-    /// Loads a word from each cache line a record may span (its first, middle and last fields), so that the record
-    /// is on its way to the cache; the sum only exists to keep the loads.
+    /// Loads the words of a record that the payload reads (its PHN and names, two cache lines at most), so that they
+    /// are on their way to the cache; the sum only exists to keep the loads.
     @inline(__always)
     private static func touch(_ record: UnsafePointer<PatientRecord>) -> Int {
-        (record.pointee.patientID.isEmpty ? 1 : 0) &+ (record.pointee.phn.isEmpty ? 1 : 0)
-            &+ (record.pointee.unreadable ? 1 : 0)
+        (record.pointee.phn.isEmpty ? 1 : 0) &+ (record.pointee.givenName.isEmpty ? 1 : 0)
     }
 
     /// Panel-level problems, in `PanelProblem` declaration order.

@@ -4,6 +4,10 @@ public struct ReasonSet: Equatable, Sendable {
 
     public init() {}
     public init(_ codes: some Sequence<ReasonCode>) { for c in codes { insert(c) } }
+    init(bits: UInt32) { self.bits = bits }
+
+    @inline(__always)
+    mutating func formUnion(_ other: ReasonSet) { bits |= other.bits }
 
     @inline(__always)
     public mutating func insert(_ code: ReasonCode) { bits |= 1 << ReasonSet.ordinal(code) }

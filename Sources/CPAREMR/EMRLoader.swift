@@ -126,7 +126,7 @@ public enum EMRLoader {
         stats.totalSeconds = now() - started
         return EMRSnapshot(providers: providers, patients: patients, patientIndex: index, lastVisitDays: lastVisits,
                            issues: kept, issueCount: issueTotal, asOf: asOf, statistics: stats,
-                           patientIssues: patientIssues)
+                           patientIssues: patientIssues, threads: options.threads)
     }
 
     /// Moves one worker's patient records to their place in the merged array, making their lines file lines.

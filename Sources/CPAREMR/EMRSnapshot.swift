@@ -6,12 +6,14 @@ public struct EMRSnapshot: Sendable {
     public var providers: [String: Provider]
     /// Every readable row of `patients.csv`, in file order (rows with a `patient_id` that could not be read as a
     /// whole have `unreadable = true`; rows without a `patient_id` are only issues).
-    public var patients: [PatientRecord]
+    public let patients: [PatientRecord]
     /// `patient_id` → index in `patients` (first occurrence wins). Subscript it like a `[String: Int]`.
     public var patientIndex: PatientIndex
     /// Latest counting appointment dated ≤ `asOf`, any provider, as days since 1970-01-01, aligned with `patients`;
     /// `Int32.min` when there is none. Use `lastVisit(ofPatientAt:)`.
-    public var lastVisitDays: [Int32]
+    public let lastVisitDays: [Int32]
+    /// What validation needs of each patient and its last visit, aligned with `patients` (see `PatientFacts`).
+    public let facts: [PatientFacts]
     /// Input problems in file order per file (providers, patients, appointments), at most `EMRLoadOptions.maxIssues`.
     public var issues: [InputIssue]
     /// How many issues there were in all (may exceed `issues.count`).
@@ -26,9 +28,11 @@ public struct EMRSnapshot: Sendable {
 
     public init(providers: [String: Provider], patients: [PatientRecord], patientIndex: PatientIndex,
                 lastVisitDays: [Int32], issues: [InputIssue], issueCount: Int, asOf: CivilDate,
-                statistics: EMRLoadStatistics = EMRLoadStatistics(), patientIssues: [Int: [Int]] = [:]) {
+                statistics: EMRLoadStatistics = EMRLoadStatistics(), patientIssues: [Int: [Int]] = [:],
+                threads: Int = 1) {
         self.providers = providers; self.patients = patients; self.patientIndex = patientIndex
         self.lastVisitDays = lastVisitDays; self.issues = issues; self.issueCount = issueCount; self.asOf = asOf
+        facts = PatientFacts.table(patients, lastVisitDays: lastVisitDays, threads: threads)
         self.statistics = statistics; self.patientIssues = patientIssues
         hasIssues = [UInt64](repeating: 0, count: patients.count / 64 + 1)
         for i in patientIssues.keys where i >= 0 && i < patients.count { hasIssues[i >> 6] |= 1 << UInt64(i & 63) }

@@ -13,6 +13,9 @@ public struct MembershipRows: Sendable {
     private(set) var slots: [Int32] = []
     /// Days since 1970-01-01; `Int32.min` when there is no confirmation date.
     private(set) var confirmations: [Int32] = []
+    /// True while every row's patient_id is byte-wise ≥ the previous row's (as `StateStore.forEachMembership` gives
+    /// them): then each panel's members are in patient_id order, and findings need no sorting.
+    public private(set) var inPatientIDOrder = true
     /// The distinct panel ids, in order of first appearance.
     private(set) var panelIDs: [Int64] = []
     private var slotOfPanel: [Int64: Int32] = [:]
@@ -34,6 +37,12 @@ public struct MembershipRows: Sendable {
     public var count: Int { ends.count }
 
     public mutating func append(patientID: UnsafeBufferPointer<UInt8>, panelID: Int64, confirmationDate: CivilDate?) {
+        if inPatientIDOrder && !ends.isEmpty {
+            let start = ends.count > 1 ? Int(ends[ends.count - 2]) : 0
+            inPatientIDOrder = arena.withUnsafeBufferPointer { arena in
+                !patientID.lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: arena[start...]))
+            }
+        }
         arena.append(contentsOf: patientID)
         precondition(arena.count <= Int(UInt32.max), "membership patient ids exceed 4 GiB")
         ends.append(UInt32(truncatingIfNeeded: arena.count))

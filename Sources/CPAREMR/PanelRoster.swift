@@ -18,6 +18,8 @@ public struct PanelRoster: Sendable {
     private let confirmations: [Int32]
     /// The patient_id of each member unknown to patients.csv, by position in `patientIndexes`.
     private let unknownIDs: [Int: String]
+    /// The rows came in patient_id order, so each panel's members are in that order.
+    private let inPatientIDOrder: Bool
 
     /// Joins `rows` with `snapshot`, resolving patient ids on `threads` workers.
     public init(rows: MembershipRows, snapshot: EMRSnapshot, threads: Int = 2) {
@@ -53,6 +55,7 @@ public struct PanelRoster: Sendable {
         patientIndexes = patients
         self.confirmations = confirmations
         unknownIDs = unknown
+        inPatientIDOrder = rows.inPatientIDOrder
     }
 
     /// Number of memberships.
@@ -65,9 +68,10 @@ public struct PanelRoster: Sendable {
     public func members(ofPanel id: Int64) -> PanelMembers {
         let range = ranges[id] ?? 0..<0
         let snapshot = snapshot
-        return PanelMembers(panelID: id, records: snapshot.patients, lastVisitDays: snapshot.lastVisitDays,
+        return PanelMembers(panelID: id, records: snapshot.patients, facts: snapshot.facts,
                             recordIndexes: patientIndexes[range], confirmations: confirmations[range],
-                            unknownIDs: unknownIDs, issuesOfRecord: { snapshot.issues(forPatientAt: $0) })
+                            unknownIDs: unknownIDs, inPatientIDOrder: inPatientIDOrder,
+                            issuesOfRecord: { snapshot.issues(forPatientAt: $0) })
     }
 
     /// Each row's index in `snapshot.patients` (-1 when absent), in row order. Rows are split into `threads`

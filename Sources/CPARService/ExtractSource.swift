@@ -24,7 +24,7 @@ public struct ExtractSource: Sendable {
         let snapshot = try emr.wait()
         let roster = PanelRoster(rows: rows, snapshot: snapshot, threads: threads)
         return ExtractSource(site: site, asOf: asOf, snapshot: snapshot, roster: roster,
-                             duplicatePHNs: DuplicatePHN.Values(DuplicatePHN.find(snapshot.patients, at: roster.patientIndexes,
+                             duplicatePHNs: DuplicatePHN.Values(DuplicatePHN.find(snapshot.facts, at: roster.patientIndexes,
                                                                                   threads: threads)))
     }
 

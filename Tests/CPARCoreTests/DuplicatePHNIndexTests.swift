@@ -20,7 +20,7 @@ import Testing
     @Test func unknownMembersAndRepeatedIndexesAreNotDuplicates() {
         let patients = [p("1", "123425678"), p("2", "12345")]
         #expect(DuplicatePHN.find(patients, at: [-1, 0, -1, 0, 1, 1]).isEmpty)
-        #expect(DuplicatePHN.find([], at: [-1]).isEmpty)
+        #expect(DuplicatePHN.find([PatientRecord](), at: [-1]).isEmpty)
     }
 
     @Test func agreesWithTheRecordFormOnALargeInputWhateverTheThreads() {

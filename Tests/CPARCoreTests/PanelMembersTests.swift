@@ -26,11 +26,11 @@ import Testing
     /// table describes.
     @Test func membersOfASliceAreNumberedFromZero() {
         let records = (0..<6).map { Self.record($0, phn: "12342567\($0)") }
-        let lastVisits: [Int32] = [10, .min, 30, 40, 50, 60]
+        let facts = zip(records, [Int32(10), .min, 30, 40, 50, 60]).map { PatientFacts(record: $0, lastVisitDays: $1) }
         let indexes: [Int32] = [0, 1, 5, -1, 2, 3]
         let confirmations: [Int32] = [1, 2, .min, 4, 5, 6]
         let issue = InputIssue(file: "patients.csv", line: 7, field: "dob", message: "not a date", recordID: "P5")
-        let members = PanelMembers(panelID: 4, records: records, lastVisitDays: lastVisits, recordIndexes: indexes[2..<5],
+        let members = PanelMembers(panelID: 4, records: records, facts: facts, recordIndexes: indexes[2..<5],
                                    confirmations: confirmations[2..<5], unknownIDs: [3: "GONE"],
                                    issuesOfRecord: { $0 == 5 ? [issue] : [] })
         #expect(members.count == 3 && members.startIndex == 0 && members.endIndex == 3)
@@ -41,6 +41,46 @@ import Testing
         #expect(members[1].membership.confirmationDate == CivilDate(daysSinceEpoch: 4))
         #expect(members[2].lastVisit == CivilDate(daysSinceEpoch: 30) && members[2].membership.panelID == 4)
         #expect(members.recordIndex(at: 1) == -1 && members.recordIndex(at: 2) == 2)
+    }
+
+    /// The facts keep what the checks read: each gender, the PHN's value only when well formed, its check digit,
+    /// the dates, and the record's own reasons.
+    @Test func factsKeepWhatTheChecksRead() {
+        for gender in [Gender.male, .female, .other, nil] {
+            var r = Self.record(1, phn: "1234-25678")
+            r.gender = gender
+            #expect(PatientFacts(record: r, lastVisitDays: 20_000).gender == gender)
+        }
+        let good = PatientFacts(record: Self.record(1, phn: "1234-25678"), lastVisitDays: 20_000)
+        #expect(good.hasValidPHN && good.phnValue == 123_425_678 && !good.checkDigitFails && good.reasons.isEmpty)
+        #expect(good.dob == CivilDate(iso: "1980-05-01") && good.lastVisit == CivilDate(daysSinceEpoch: 20_000))
+        #expect(PatientFacts(record: Self.record(1, phn: "123425679"), lastVisitDays: 20_000).checkDigitFails)
+        var bad = Self.record(2, phn: "12x", dob: "2020-01-01")
+        bad.isActive = false; bad.familyName = " "; bad.gender = nil; bad.unreadable = true
+        let f = PatientFacts(record: bad, lastVisitDays: 10)
+        #expect(!f.hasValidPHN && f.phnValue == 0 && !f.checkDigitFails)
+        #expect(f.reasons.codes == [.notActive, .invalidPHN, .missingFamilyName, .missingGender, .lastVisitBeforeDOB,
+                                    .unreadableRecord])
+        let none = PatientFacts(record: Self.record(3, phn: " ", dob: nil), lastVisitDays: .min)
+        #expect(none.reasons.codes == [.missingPHN, .missingDOB, .noLastVisit] && none.dob == nil && none.lastVisit == nil)
+    }
+
+    /// Members declared in patient_id order keep their findings in member order; undeclared ones are sorted, and
+    /// for members that are in order both give the same extract.
+    @Test func findingsFollowPatientIDOrder() {
+        let ids = ["A1", "B2", "B3", "C", "c"]
+        let records = ids.map { PatientRecord(patientID: $0, phn: "", familyName: "F", givenName: "G", dob: nil,
+                                               gender: nil, isActive: true, mrpProviderID: "P1") }
+        let facts = records.map { PatientFacts(record: $0, lastVisitDays: .min) }
+        func extract(_ order: [Int32], declared: Bool) -> PanelExtract {
+            let members = PanelMembers(panelID: 4, records: records, facts: facts, recordIndexes: order[...],
+                                       confirmations: order.map { _ in Int32.min }[...], unknownIDs: [:],
+                                       inPatientIDOrder: declared, issuesOfRecord: { _ in [] })
+            return PanelValidator.validate(panel: Self.panel, site: Self.site, members: members, providers: Self.providers,
+                                           duplicatePHNs: DuplicatePHN.Values([]), asOf: Self.asOf, policy: ValidationPolicy())
+        }
+        #expect(extract([0, 1, 2, 3, 4], declared: true) == extract([0, 1, 2, 3, 4], declared: false))
+        #expect(extract([4, 2, 0, 3, 1], declared: false).excluded.map(\.patientID) == ids)
     }
 
     /// A panel large enough for the radix sort, with shared PHNs (no duplicate check), shuffled patient_ids,
@@ -61,7 +101,8 @@ import Testing
         let confirmations = indexes.map { _ in g.next(30) == 0 ? Int32.min : Int32(20_100) }
         let range = 2..<indexes.count
         let unknown = [indexes.count - 2: "U1", indexes.count - 1: "U0"]
-        let inPlace = PanelMembers(panelID: 4, records: records, lastVisitDays: lastVisits,
+        let inPlace = PanelMembers(panelID: 4, records: records,
+                                   facts: zip(records, lastVisits).map { PatientFacts(record: $0, lastVisitDays: $1) },
                                    recordIndexes: indexes[range], confirmations: confirmations[range],
                                    unknownIDs: unknown, issuesOfRecord: { _ in [] })
         let oneByOne = Array(inPlace)

@@ -112,6 +112,18 @@ import Testing
         }
     }
 
+    /// Rows in patient_id byte order (equal ids allowed) are known to be; one row out of order clears the flag.
+    @Test func rowsKnowWhetherTheyAreInPatientIDOrder() {
+        func rows(_ ids: [String]) -> MembershipRows {
+            MembershipRows(ids.map { Membership(patientID: $0, panelID: 1, confirmationDate: nil) })
+        }
+        #expect(rows([]).inPatientIDOrder && rows(["B"]).inPatientIDOrder)
+        #expect(rows(["", "A", "A", "AB", "B", "a", "Zoë"]).inPatientIDOrder == false)   // "a" (0x61) > "Zoë" (0x5A)
+        #expect(rows(["", "A", "A", "AB", "B", "Zoë", "a"]).inPatientIDOrder)
+        #expect(rows(["P10", "P9"]).inPatientIDOrder && !rows(["P9", "P10"]).inPatientIDOrder)
+        #expect(!rows(["AB", "A"]).inPatientIDOrder)
+    }
+
     @Test func membersOfALaterPanelAreNumberedFromZero() {
         let patients = [Self.patient("A"), Self.patient("B"), Self.patient("C")]
         let snapshot = EMRSnapshot(providers: [], patients: patients, lastVisits: [nil, nil, Self.date(2)], asOf: Self.asOf)
