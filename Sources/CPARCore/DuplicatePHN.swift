@@ -22,7 +22,7 @@ public enum DuplicatePHN {
     /// are the same patient and different ones are different patients: the members of all panels joined with an
     /// EMR export whose patient_ids are unique. No patient_id is compared or copied. `threads` workers read the PHNs.
     public static func find(_ patients: [PatientRecord], at indexes: [Int32], threads: Int = 1) -> Set<String> {
-        find(PatientFacts.table(patients, lastVisitDays: [Int32](repeating: .min, count: patients.count)), at: indexes,
+        find(PatientFacts.table(PatientTable(patients), lastVisitDays: [Int32](repeating: .min, count: patients.count)), at: indexes,
              threads: threads)
     }
 

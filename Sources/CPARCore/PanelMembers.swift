@@ -7,7 +7,7 @@
 public struct PanelMembers: RandomAccessCollection, Sendable {
     public let panelID: Int64
     /// The patient records the members point into.
-    public let records: [PatientRecord]
+    public let records: PatientTable
     /// What validation needs of each record and its last visit, aligned with `records`.
     public let facts: [PatientFacts]
     /// Each member's index in `records`; -1 when patients.csv does not have the patient.
@@ -21,7 +21,7 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
     /// The members are in patient_id (byte) order, as the roster keeps the store's rows: findings need no sort.
     public let inPatientIDOrder: Bool
 
-    public init(panelID: Int64, records: [PatientRecord], facts: [PatientFacts], recordIndexes: ArraySlice<Int32>,
+    public init(panelID: Int64, records: PatientTable, facts: [PatientFacts], recordIndexes: ArraySlice<Int32>,
                 confirmations: ArraySlice<Int32>, unknownIDs: [Int: String], inPatientIDOrder: Bool = false,
                 issuesOfRecord: @escaping @Sendable (Int) -> [InputIssue]) {
         precondition(recordIndexes.indices == confirmations.indices, "confirmations must be aligned with the members")
@@ -48,7 +48,7 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
             }
         }
         let panelID = members.first?.membership.panelID ?? 0, recordIssues = issues
-        self.init(panelID: panelID, records: records, facts: facts, recordIndexes: indexes[...],
+        self.init(panelID: panelID, records: PatientTable(records), facts: facts, recordIndexes: indexes[...],
                   confirmations: confirmations[...], unknownIDs: unknown, issuesOfRecord: { recordIssues[$0] })
     }
 
@@ -69,7 +69,7 @@ public struct PanelMembers: RandomAccessCollection, Sendable {
     /// The patient_id of member `i`.
     public func patientID(at i: Int) -> String {
         let p = recordIndex(at: i)
-        return p >= 0 ? records[p].patientID : unknownIDs[recordIndexes.startIndex + i] ?? ""
+        return p >= 0 ? records.record(at: p).pointee.patientID : unknownIDs[recordIndexes.startIndex + i] ?? ""
     }
 
     /// The input problems of member `i`'s row in patients.csv.

@@ -106,16 +106,17 @@ public enum PanelValidator {
         }
         var patients: [ExtractPatient] = []
         patients.reserveCapacity(keys.count)
-        members.records.withUnsafeBufferPointer { records in
+        let records = members.records
+        withExtendedLifetime(records) {
             var block = 0
             while block < keys.count {
                 let blockEnd = min(block + touchAhead, keys.count)
                 var touched = 0
-                for k in block..<blockEnd { touched &+= touch(records.baseAddress! + valid[Int(keys[k] & 0xFFFF_FFFF)].record) }
+                for k in block..<blockEnd { touched &+= touch(records.record(at: valid[Int(keys[k] & 0xFFFF_FFFF)].record)) }
                 if touched < 0 { return }  // never, as above
                 for k in block..<blockEnd {
                     let v = valid[Int(keys[k] & 0xFFFF_FFFF)]
-                    let record = records.baseAddress! + v.record
+                    let record = records.record(at: v.record)
                     let phn = record.pointee.phn
                     patients.append(ExtractPatient(
                         phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),

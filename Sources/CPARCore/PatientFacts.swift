@@ -73,21 +73,19 @@ public struct PatientFacts: Equatable, Sendable {
     private static let phnProblemBits = UInt16(truncatingIfNeeded: ReasonSet([.missingPHN, .invalidPHN]).bits)
 
     /// The facts of every record, aligned with `records` and `lastVisitDays`, worked out on `threads` threads.
-    public static func table(_ records: [PatientRecord], lastVisitDays: [Int32], threads: Int = 1) -> [PatientFacts] {
+    public static func table(_ records: PatientTable, lastVisitDays: [Int32], threads: Int = 1) -> [PatientFacts] {
         precondition(records.count == lastVisitDays.count, "last visits must be aligned with the records")
-        return records.withUnsafeBufferPointer { records in
-            lastVisitDays.withUnsafeBufferPointer { visits in
-                let shared = Inputs(records: records, visits: visits)
-                return Parallel.array(count: records.count, slices: min(threads, records.count / 50_000 + 1)) {
-                    PatientFacts(record: shared.records[$0], lastVisitDays: shared.visits[$0])
-                }
+        return lastVisitDays.withUnsafeBufferPointer { visits in
+            let shared = Inputs(records: records, visits: visits)
+            return Parallel.array(count: records.count, slices: min(threads, records.count / 50_000 + 1)) {
+                PatientFacts(record: shared.records.record(at: $0).pointee, lastVisitDays: shared.visits[$0])
             }
         }
     }
 
-    // @unchecked: only read, and only while the caller's `withUnsafeBufferPointer` keeps both buffers alive.
+    // @unchecked: only read, and only while the caller's `withUnsafeBufferPointer` keeps `visits` alive.
     private struct Inputs: @unchecked Sendable {
-        let records: UnsafeBufferPointer<PatientRecord>
+        let records: PatientTable
         let visits: UnsafeBufferPointer<Int32>
     }
 }

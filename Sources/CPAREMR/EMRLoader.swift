@@ -49,18 +49,15 @@ public enum EMRLoader {
         }
         let counts = patientParts.map { $0.sink.records.count }
         let total = counts.reduce(0, +)
-        let patients = [PatientRecord](unsafeUninitializedCapacity: total) { buffer, initialized in
-            // Each worker's records moved to their place, one thread per worker (disjoint ranges of `buffer`).
-            var at = 0
-            var pending: [PatientMove] = []
-            for part in patientParts {
-                pending.append(PatientMove(records: part.sink.records, out: buffer.baseAddress! + at,
-                                           firstLine: part.firstLine))
-                at += part.sink.records.count
-            }
-            let moves = pending
-            DispatchQueue.concurrentPerform(iterations: moves.count) { moves[$0].run() }
-            initialized = at
+        // Each worker's records stay in its segments; their lines become file lines in place, one thread per worker.
+        let adjustments = patientParts.map { LineAdjustment(records: $0.sink.records, firstLine: $0.firstLine) }
+        DispatchQueue.concurrentPerform(iterations: adjustments.count) { adjustments[$0].run() }
+        let handedOver = patientParts.map { $0.sink.records.handOver() }
+        let segmentBytes = patientParts.first?.sink.records.segmentBytes ?? 0
+        let segments = handedOver.flatMap(\.segments)
+        let patients = PatientTable(runs: handedOver.map { ($0.segments, $0.count) },
+                                    blockShift: patientParts.first?.sink.records.segmentShift ?? 0) {
+            SegmentedStorage<PatientRecord>.unmap(segments, segmentBytes: segmentBytes)
         }
         let patientIssueStart = issues.issues.count
         var owner = 0
@@ -129,14 +126,13 @@ public enum EMRLoader {
                            patientIssues: patientIssues, threads: options.threads)
     }
 
-    /// Moves one worker's patient records to their place in the merged array, making their lines file lines.
-    // @unchecked: each move has its own storage and its own range of `out`, alive until the merge returns.
-    private struct PatientMove: @unchecked Sendable {
+    /// Makes one worker's record lines file lines.
+    // @unchecked: each adjustment has its own storage, used by one thread until `concurrentPerform` returns.
+    private struct LineAdjustment: @unchecked Sendable {
         let records: SegmentedStorage<PatientRecord>
-        let out: UnsafeMutablePointer<PatientRecord>
         let firstLine: Int
 
-        func run() { records.moveAll(to: out) { $0.line += firstLine } }
+        func run() { records.adjustAll { $0.line += firstLine } }
     }
 
     /// Merges the per-worker latest-visit tables into day numbers (`Int32.min` for none); slices may run in parallel.

@@ -6,7 +6,7 @@ public struct EMRSnapshot: Sendable {
     public var providers: [String: Provider]
     /// Every readable row of `patients.csv`, in file order (rows with a `patient_id` that could not be read as a
     /// whole have `unreadable = true`; rows without a `patient_id` are only issues).
-    public let patients: [PatientRecord]
+    public let patients: PatientTable
     /// `patient_id` → index in `patients` (first occurrence wins). Subscript it like a `[String: Int]`.
     public var patientIndex: PatientIndex
     /// Latest counting appointment dated ≤ `asOf`, any provider, as days since 1970-01-01, aligned with `patients`;
@@ -26,7 +26,7 @@ public struct EMRSnapshot: Sendable {
     /// Bit i set: `patientIssues` has patient i (most have none; the bit spares them a dictionary lookup).
     private var hasIssues: [UInt64]
 
-    public init(providers: [String: Provider], patients: [PatientRecord], patientIndex: PatientIndex,
+    public init(providers: [String: Provider], patients: PatientTable, patientIndex: PatientIndex,
                 lastVisitDays: [Int32], issues: [InputIssue], issueCount: Int, asOf: CivilDate,
                 statistics: EMRLoadStatistics = EMRLoadStatistics(), patientIssues: [Int: [Int]] = [:],
                 threads: Int = 1) {
@@ -43,13 +43,14 @@ public struct EMRSnapshot: Sendable {
     public init(providers: [Provider], patients: [PatientRecord], lastVisits: [CivilDate?], asOf: CivilDate,
                 issues: [InputIssue] = []) {
         precondition(lastVisits.count == patients.count, "lastVisits must be aligned with patients")
-        let index = PatientIndex(patients: patients)
+        let table = PatientTable(patients)
+        let index = PatientIndex(patients: table)
         var owners: [Int: [Int]] = [:]
         for (i, issue) in issues.enumerated() where issue.file == EMRFiles.patients {
             if let id = issue.recordID, let p = index[id] { owners[p, default: []].append(i) }
         }
         self.init(providers: Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first }),
-                  patients: patients, patientIndex: index,
+                  patients: table, patientIndex: index,
                   lastVisitDays: lastVisits.map { $0?.daysSinceEpoch ?? .min }, issues: issues,
                   issueCount: issues.count, asOf: asOf, patientIssues: owners)
     }

@@ -10,7 +10,10 @@ public struct PatientIndex: Sendable {
     let storage: Storage
 
     /// An index over `patients`' IDs (the first of equal IDs wins), for snapshots built in memory (e.g. in tests).
-    public init(patients: [PatientRecord]) { self = PatientIndex.build(patients: patients, threads: 1).0 }
+    public init(patients: [PatientRecord]) { self.init(patients: PatientTable(patients)) }
+
+    /// The same over a table of records.
+    public init(patients: PatientTable) { self = PatientIndex.build(patients: patients, threads: 1).0 }
 
     init(storage: Storage) { self.storage = storage }
 
@@ -42,7 +45,7 @@ public struct PatientIndex: Sendable {
     struct Duplicate { let duplicate: Int; let first: Int }
 
     /// Builds the index over the patients' IDs with `threads` partitions filled concurrently.
-    static func build(patients: [PatientRecord], threads: Int) -> (PatientIndex, [Duplicate]) {
+    static func build(patients: PatientTable, threads: Int) -> (PatientIndex, [Duplicate]) {
         let storage = Storage(patients: patients, partitions: max(1, threads))
         let duplicates = storage.fill()
         return (PatientIndex(storage: storage), duplicates)
@@ -66,13 +69,13 @@ public struct PatientIndex: Sendable {
         /// Every key's hash, computed once while the keys are copied; only during `fill`.
         private var hashes: UnsafeMutablePointer<UInt64>?
 
-        init(patients: [PatientRecord], partitions: Int) {
+        init(patients: PatientTable, partitions: Int) {
             count = patients.count
             let endsBase = LargeBuffer.allocate(UInt32.self, count: count + 1)
             endsBase[0] = 0
             var total = 0
             for i in 0..<count {
-                total += patients[i].patientID.utf8.count
+                total += patients.record(at: i).pointee.patientID.utf8.count
                 endsBase[i + 1] = UInt32(total)
             }
             let arena = LargeBuffer.allocate(UInt8.self, count: total)
@@ -82,7 +85,7 @@ public struct PatientIndex: Sendable {
             let n = count
             DispatchQueue.concurrentPerform(iterations: partitions) { w in
                 for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
-                    var id = patients[i].patientID
+                    var id = patients.record(at: i).pointee.patientID
                     id.withUTF8 { b in
                         if b.count > 0 { (shared.arena + Int(shared.ends[i])).initialize(from: b.baseAddress!, count: b.count) }
                         shared.hashes[i] = PatientIndex.hash(b)

@@ -6,16 +6,16 @@ import Darwin
 
 /// Append-only element storage in fixed-size, anonymously mapped segments.
 ///
-/// Workers append here rather than to a growing Array (whose doubling would briefly hold two copies); the merge then
-/// moves the elements into one exactly sized array and unmaps each segment as soon as it is empty, so the memory
-/// goes back to the system at once and the peak stays near one copy.
+/// Workers append here rather than to a growing Array (whose doubling would briefly hold two copies, and whose final
+/// copy would touch every page twice); the segments are then handed over as they are (`PatientTable`).
 final class SegmentedStorage<Element> {
     private var segments: [UnsafeMutablePointer<Element>] = []
     private(set) var count = 0
     private let segmentCapacity: Int
-    private let segmentBytes: Int
+    let segmentBytes: Int
 
     init(segmentCapacity: Int = 1 << 15) {
+        precondition(segmentCapacity > 0 && segmentCapacity & (segmentCapacity - 1) == 0, "a power of two")
         self.segmentCapacity = segmentCapacity
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let bytes = segmentCapacity * MemoryLayout<Element>.stride
@@ -44,26 +44,27 @@ final class SegmentedStorage<Element> {
         count += 1
     }
 
-    /// Moves every element to `destination` (uninitialized memory for `count` elements), calling `adjust` on each,
-    /// and unmaps the segments as they empty. The storage is empty afterwards.
-    func moveAll(to destination: UnsafeMutablePointer<Element>, adjust: (inout Element) -> Void) {
+    /// Calls `adjust` on every element in place.
+    func adjustAll(_ adjust: (inout Element) -> Void) {
         var left = count
-        var out = destination
         for segment in segments {
             let n = min(left, segmentCapacity)
-            // In blocks that stay in cache between the move and the adjustment.
-            var done = 0
-            while done < n {
-                let k = min(n - done, 1024)
-                (out + done).moveInitialize(from: segment + done, count: k)
-                for i in done..<done + k { adjust(&out[i]) }
-                done += k
-            }
-            munmap(segment, segmentBytes)
-            out += n
+            for i in 0..<n { adjust(&segment[i]) }
             left -= n
         }
-        segments = []
-        count = 0
+    }
+
+    /// Gives the segments away: the storage is empty afterwards, and the caller deinitialises the elements and
+    /// unmaps each segment (`segmentBytes` long) with `SegmentedStorage.unmap`.
+    func handOver() -> (segments: [UnsafeMutablePointer<Element>], count: Int) {
+        defer { segments = []; count = 0 }
+        return (segments, count)
+    }
+
+    /// log2 of the elements a segment holds.
+    var segmentShift: Int { segmentCapacity.trailingZeroBitCount }
+
+    static func unmap(_ segments: [UnsafeMutablePointer<Element>], segmentBytes: Int) {
+        for segment in segments { munmap(segment, segmentBytes) }
     }
 }

@@ -30,7 +30,7 @@ import Testing
         let indexes: [Int32] = [0, 1, 5, -1, 2, 3]
         let confirmations: [Int32] = [1, 2, .min, 4, 5, 6]
         let issue = InputIssue(file: "patients.csv", line: 7, field: "dob", message: "not a date", recordID: "P5")
-        let members = PanelMembers(panelID: 4, records: records, facts: facts, recordIndexes: indexes[2..<5],
+        let members = PanelMembers(panelID: 4, records: PatientTable(records), facts: facts, recordIndexes: indexes[2..<5],
                                    confirmations: confirmations[2..<5], unknownIDs: [3: "GONE"],
                                    issuesOfRecord: { $0 == 5 ? [issue] : [] })
         #expect(members.count == 3 && members.startIndex == 0 && members.endIndex == 3)
@@ -73,7 +73,7 @@ import Testing
                                                gender: nil, isActive: true, mrpProviderID: "P1") }
         let facts = records.map { PatientFacts(record: $0, lastVisitDays: .min) }
         func extract(_ order: [Int32], declared: Bool) -> PanelExtract {
-            let members = PanelMembers(panelID: 4, records: records, facts: facts, recordIndexes: order[...],
+            let members = PanelMembers(panelID: 4, records: PatientTable(records), facts: facts, recordIndexes: order[...],
                                        confirmations: order.map { _ in Int32.min }[...], unknownIDs: [:],
                                        inPatientIDOrder: declared, issuesOfRecord: { _ in [] })
             return PanelValidator.validate(panel: Self.panel, site: Self.site, members: members, providers: Self.providers,
@@ -101,7 +101,7 @@ import Testing
         let confirmations = indexes.map { _ in g.next(30) == 0 ? Int32.min : Int32(20_100) }
         let range = 2..<indexes.count
         let unknown = [indexes.count - 2: "U1", indexes.count - 1: "U0"]
-        let inPlace = PanelMembers(panelID: 4, records: records,
+        let inPlace = PanelMembers(panelID: 4, records: PatientTable(records),
                                    facts: zip(records, lastVisits).map { PatientFacts(record: $0, lastVisitDays: $1) },
                                    recordIndexes: indexes[range], confirmations: confirmations[range],
                                    unknownIDs: unknown, issuesOfRecord: { _ in [] })
@@ -148,5 +148,44 @@ import Testing
             PHNRadixSort.sortByHighWord(&keys)
             #expect(keys == expected, "n = \(n)")
         }
+    }
+}
+
+@Suite struct PatientTableTests {
+    final class Counter: @unchecked Sendable { var value = 0 }
+
+    /// Runs of blocks, each block full but a run's last, read back in order whatever the run lengths; the blocks
+    /// are released once, when the table goes.
+    @Test func runsOfBlocksReadInOrderAndAreReleasedOnce() {
+        let shift = 2, per = 1 << shift
+        var next = 0, allocated: [UnsafeMutablePointer<PatientRecord>] = []
+        func run(_ n: Int) -> (blocks: [UnsafeMutablePointer<PatientRecord>], count: Int) {
+            var blocks: [UnsafeMutablePointer<PatientRecord>] = []
+            for start in stride(from: 0, to: n, by: per) {
+                let block = UnsafeMutablePointer<PatientRecord>.allocate(capacity: per)
+                for k in 0..<min(per, n - start) {
+                    (block + k).initialize(to: PanelMembersTests.record(next, phn: String(100_000_000 + next)))
+                    next += 1
+                }
+                blocks.append(block)
+            }
+            allocated += blocks
+            return (blocks, n)
+        }
+        let released = Counter()
+        do {
+            let runs = [run(6), run(0), run(5), run(4), run(1)]
+            let table = PatientTable(runs: runs, blockShift: shift) {
+                for b in allocated { b.deallocate() }
+                released.value += 1
+            }
+            #expect(table.count == 16 && table.indices == 0..<16)
+            #expect(table.map(\.patientID) == (0..<16).map { "P\($0)" })
+            #expect(table[15].phn == "100000015" && table.record(at: 6).pointee.patientID == "P6")
+            #expect(released.value == 0)
+        }
+        #expect(released.value == 1)
+        #expect(PatientTable([]).isEmpty)
+        #expect(Array(PatientTable([PanelMembersTests.record(3, phn: "1")])).map(\.line) == [5])
     }
 }

@@ -11,7 +11,7 @@ struct EMRLoaderTests {
                 + "c1,P1,123456789,\"Smith, Jr.\",\"Mary\nAnne\",1980-01-02,F,Active,PR1,T2N\n"
                 + "c2, P2 ,,O'Neil,Siobhán,,x,ACTIVE,PR2,T3A\n")
         let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
-        #expect(s.patients == [
+        #expect(Array(s.patients) == [
             PatientRecord(patientID: "P1", phn: "123456789", familyName: "Smith, Jr.", givenName: "Mary\nAnne",
                           dob: day("1980-01-02"), gender: .female, isActive: true, mrpProviderID: "PR1", line: 2),
             PatientRecord(patientID: "P2", phn: "", familyName: "O'Neil", givenName: "Siobhán", dob: nil,

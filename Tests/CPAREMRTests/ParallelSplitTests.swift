@@ -36,7 +36,7 @@ struct ParallelSplitTests {
     }
 
     static func outcome(_ s: EMRSnapshot) -> Outcome {
-        Outcome(patients: s.patients, lastVisits: s.lastVisitDays, issues: s.issues, issueCount: s.issueCount,
+        Outcome(patients: Array(s.patients), lastVisits: s.lastVisitDays, issues: s.issues, issueCount: s.issueCount,
                 index: (1...16).map { s.patientIndex["P\($0)"] })
     }
 
