@@ -18,6 +18,11 @@ public final class StateStore {
     /// How long a statement waits for another connection's lock before failing.
     public static let busyTimeoutMilliseconds: Int32 = 5000
 
+    /// The page cache of a writing connection, as `PRAGMA cache_size` takes it (negative: KiB).
+    static let cacheKiB = -65536
+    /// The page cache while the memberships are scanned once (`forEachMembership`).
+    static let scanCacheKiB = -2048
+
     /// Opens the database at `path`, creating the file (mode 0600; its directory must exist) and migrating the
     /// schema as needed. Enables WAL, `synchronous=FULL`, foreign keys and a 5 s busy timeout.
     public init(path: String) throws(StoreError) {
@@ -31,7 +36,7 @@ public final class StateStore {
         try db.execute("PRAGMA synchronous = FULL", "set synchronous")
         try db.execute("PRAGMA foreign_keys = ON", "enable foreign keys")
         // Up to 64 MiB of page cache (filled only as pages are used): keeps bulk assigns of ~1M rows fast.
-        try db.execute("PRAGMA cache_size = -65536", "set cache size")
+        try db.execute("PRAGMA cache_size = \(Self.cacheKiB)", "set cache size")
         // After a checkpoint, truncate a WAL that a bulk assign grew beyond 64 MiB.
         try db.execute("PRAGMA journal_size_limit = 67108864", "set WAL size limit")
         try Schema.migrate(db)

@@ -1,5 +1,5 @@
 import CPARCore
-import CPARStore
+@testable import CPARStore
 import Testing
 
 /// `StateStore.forEachMembership`: the extract's bulk read of every membership.
@@ -44,6 +44,24 @@ import Testing
             #expect(seen == 2)
             try store.assign(patientID: "p4", panelID: a.id, confirmationDate: nil)
             #expect(try streamed(store).count == 4)
+        }
+    }
+
+    /// The scan reads with a small page cache and gives the connection its own back, even when the body throws.
+    @Test func theScanRestoresThePageCacheSize() throws {
+        try withStore { store in
+            func cacheSize() throws -> Int? { try store.db.queryFirst("PRAGMA cache_size", "read") { $0.int(0) } }
+            #expect(try cacheSize() == StateStore.cacheKiB)
+            let a = try store.insertPanel(makePanel("A"))
+            try store.assign(patientID: "p1", panelID: a.id, confirmationDate: nil)
+            var during: Int?
+            try store.forEachMembership { (_, _, _) throws(StoreError) in during = try? cacheSize() }
+            #expect(during == StateStore.scanCacheKiB)
+            #expect(try cacheSize() == StateStore.cacheKiB)
+            #expect(throws: StoreError.self) {
+                try store.forEachMembership { (_, _, _) throws(StoreError) in throw StoreError.panelNotFound(id: 1) }
+            }
+            #expect(try cacheSize() == StateStore.cacheKiB)
         }
     }
 }
