@@ -46,6 +46,7 @@ enum ExtractCommand {
             let errors = check ? try SchemaValidator.validate(file: path).map { "\($0)" } : []
             return Written(report: report, path: path, sha256: written.sha256, schemaErrors: errors)
         }
+        KeptUntilExit.keep(source)
         var status = ExitStatus.success
         if all, let (_, path) = targets.first, results.contains(where: { (try? $0.get().path) != nil }) {
             do {
