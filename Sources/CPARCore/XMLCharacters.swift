@@ -6,6 +6,20 @@ public enum XMLCharacters {
     public static func containsForbidden(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let end = bytes.count
+        // Eight bytes at a time while none is below 0x20 or 0xEF (Mycroft's test for a byte below n, and for a zero
+        // byte after xor): the usual name is cleared in a word or two. A word that might hold one is looked at byte
+        // by byte below, from its start.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while i &+ 8 <= end {
+                let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let control = (w &- ones &* 0x20) & ~w & highs
+                let x = w ^ (ones &* 0xEF)
+                let ef = (x &- ones) & ~x & highs
+                if control | ef != 0 { break }
+                i &+= 8
+            }
+        }
         while i < end {
             let b = bytes[i]
             if b < 0x20 {
