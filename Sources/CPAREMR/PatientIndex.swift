@@ -71,24 +71,39 @@ public struct PatientIndex: Sendable {
 
         init(patients: PatientTable, partitions: Int) {
             count = patients.count
-            let endsBase = LargeBuffer.allocate(UInt32.self, count: count + 1)
+            let n = count
+            let endsBase = LargeBuffer.allocate(UInt32.self, count: n + 1)
             endsBase[0] = 0
-            var total = 0
-            for i in 0..<count {
-                total += patients.record(at: i).pointee.patientID.utf8.count
-                endsBase[i + 1] = UInt32(total)
+            // Each partition's keys are measured (their lengths stored at their ends' places), then, once the
+            // partitions' offsets are known, copied into the arena and hashed, the lengths becoming ends.
+            let ends = Addresses(arena: nil, ends: endsBase, hashes: nil)
+            let totals = Parallel.map(partitions) { w -> Int in
+                var total = 0
+                for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
+                    let length = patients.record(at: i).pointee.patientID.utf8.count
+                    total += length
+                    ends.ends[i + 1] = UInt32(truncatingIfNeeded: length)
+                }
+                return total
             }
+            var offsets = [0]
+            for t in totals { offsets.append(offsets[offsets.count - 1] + t) }
+            let starts = offsets, total = offsets[offsets.count - 1]
+            precondition(total <= Int(UInt32.max), "patient ids exceed 4 GiB")
             let arena = LargeBuffer.allocate(UInt8.self, count: total)
             arenaBytes = total
-            let hashes = LargeBuffer.allocate(UInt64.self, count: count)
+            let hashes = LargeBuffer.allocate(UInt64.self, count: n)
             let shared = Addresses(arena: arena, ends: endsBase, hashes: hashes)
-            let n = count
             DispatchQueue.concurrentPerform(iterations: partitions) { w in
+                var end = starts[w]
                 for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
+                    let start = end
+                    end += Int(shared.ends[i + 1])
+                    shared.ends[i + 1] = UInt32(truncatingIfNeeded: end)
                     var id = patients.record(at: i).pointee.patientID
                     id.withUTF8 { b in
-                        if b.count > 0 { (shared.arena + Int(shared.ends[i])).initialize(from: b.baseAddress!, count: b.count) }
-                        shared.hashes[i] = PatientIndex.hash(b)
+                        if b.count > 0 { (shared.arena! + start).initialize(from: b.baseAddress!, count: b.count) }
+                        shared.hashes![i] = PatientIndex.hash(b)
                     }
                 }
             }
@@ -227,12 +242,13 @@ public struct PatientIndex: Sendable {
         }
     }
 
-    // @unchecked: the workers write disjoint ranges of `arena` (key i at ends[i]) and `hashes` and only read `ends`.
+    // @unchecked: each worker reads and writes only its own partition's range of `ends` (entries i + 1 of its keys),
+    // `hashes` and `arena` (its keys' bytes, from its start offset); all outlive `concurrentPerform`.
     private final class Addresses: @unchecked Sendable {
-        let arena: UnsafeMutablePointer<UInt8>
+        let arena: UnsafeMutablePointer<UInt8>?
         let ends: UnsafeMutablePointer<UInt32>
-        let hashes: UnsafeMutablePointer<UInt64>
-        init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>) {
+        let hashes: UnsafeMutablePointer<UInt64>?
+        init(arena: UnsafeMutablePointer<UInt8>?, ends: UnsafeMutablePointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>?) {
             self.arena = arena; self.ends = ends; self.hashes = hashes
         }
     }
