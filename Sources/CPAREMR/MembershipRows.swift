@@ -1,4 +1,9 @@
 import CPARCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Panel memberships as the state store hands them over — patient_id bytes, panel id, confirmation date — kept
 /// compact (every ID in one byte arena, panels as small slot numbers) until `PanelRoster` joins them with an EMR
@@ -40,7 +45,7 @@ public struct MembershipRows: Sendable {
         if inPatientIDOrder && !ends.isEmpty {
             let start = ends.count > 1 ? Int(ends[ends.count - 2]) : 0
             inPatientIDOrder = arena.withUnsafeBufferPointer { arena in
-                !patientID.lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: arena[start...]))
+                !Self.bytesPrecede(patientID, UnsafeBufferPointer(rebasing: arena[start...]))
             }
         }
         arena.append(contentsOf: patientID)
@@ -76,6 +81,17 @@ public struct MembershipRows: Sendable {
             slotOfSmallID[Int(panelID)] = s + 1
         }
         return s
+    }
+
+    /// Byte order (memcmp, then the shorter first): SQLite's BINARY collation, the store's `ORDER BY patient_id`.
+    @inline(__always)
+    private static func bytesPrecede(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let order = memcmp(pa, pb, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
     }
 
     /// Panel ids below this are looked up by position instead of hashing.
