@@ -15,7 +15,14 @@ public struct PatientFacts: Equatable, Sendable {
     /// Bits 0–1: gender (0 none, 1 M, 2 F, 3 X); bit 2: a well-formed PHN whose check digit fails.
     private let flags: UInt8
 
+    /// The facts of `record` and its last visit (`Int32.min`: none).
     public init(record: PatientRecord, lastVisitDays: Int32) {
+        self = PatientFacts(record: record).withLastVisit(days: lastVisitDays)
+    }
+
+    /// The facts of `record` as if it had no last visit: what a reader knows before the appointments are read.
+    /// `withLastVisit(days:)` completes them.
+    public init(record: PatientRecord) {
         var reasons = ReasonSet()
         if !record.isActive { reasons.insert(.notActive) }
         let scan = PHN.scan(record.phn)
@@ -28,15 +35,11 @@ public struct PatientFacts: Equatable, Sendable {
         if record.dob == nil { reasons.insert(.missingDOB) }
         if PanelValidator.isBlank(record.familyName) { reasons.insert(.missingFamilyName) }
         if record.gender == nil { reasons.insert(.missingGender) }
-        if lastVisitDays == .min {
-            reasons.insert(.noLastVisit)
-        } else if let dob = record.dob, lastVisitDays < dob.daysSinceEpoch {
-            reasons.insert(.lastVisitBeforeDOB)
-        }
+        reasons.insert(.noLastVisit)
         if record.unreadable { reasons.insert(.unreadableRecord) }
         phnValue = scan.kind == .valid ? scan.value : 0
         dobDays = record.dob?.daysSinceEpoch ?? .min
-        self.lastVisitDays = lastVisitDays
+        lastVisitDays = .min
         reasonBits = UInt16(truncatingIfNeeded: reasons.bits)
         let gender: UInt8 = switch record.gender {
         case nil: 0
@@ -46,6 +49,27 @@ public struct PatientFacts: Equatable, Sendable {
         }
         flags = gender | (checkDigitFails ? 4 : 0)
     }
+
+    private init(phnValue: UInt32, dobDays: Int32, lastVisitDays: Int32, reasonBits: UInt16, flags: UInt8) {
+        self.phnValue = phnValue; self.dobDays = dobDays; self.lastVisitDays = lastVisitDays
+        self.reasonBits = reasonBits; self.flags = flags
+    }
+
+    /// The same facts with the last visit on day `days` (`Int32.min`: none) and the reasons it gives.
+    @inline(__always)
+    public func withLastVisit(days: Int32) -> PatientFacts {
+        var bits = reasonBits & ~Self.visitBits
+        if days == .min {
+            bits |= Self.noLastVisitBit
+        } else if dobDays != .min && days < dobDays {
+            bits |= Self.visitBeforeBirthBit
+        }
+        return PatientFacts(phnValue: phnValue, dobDays: dobDays, lastVisitDays: days, reasonBits: bits, flags: flags)
+    }
+
+    private static let noLastVisitBit = UInt16(truncatingIfNeeded: ReasonSet([.noLastVisit]).bits)
+    private static let visitBeforeBirthBit = UInt16(truncatingIfNeeded: ReasonSet([.lastVisitBeforeDOB]).bits)
+    private static let visitBits = noLastVisitBit | visitBeforeBirthBit
 
     /// The record's own reasons (see `reasonBits`).
     @inline(__always)

@@ -49,9 +49,20 @@ public enum EMRLoader {
         }
         let counts = patientParts.map { $0.sink.records.count }
         let total = counts.reduce(0, +)
-        // Each worker's records stay in its segments; their lines become file lines in place, one thread per worker.
-        let adjustments = patientParts.map { LineAdjustment(records: $0.sink.records, firstLine: $0.firstLine) }
-        DispatchQueue.concurrentPerform(iterations: adjustments.count) { adjustments[$0].run() }
+        // Each worker's records stay in its segments; their lines become file lines in place, and their facts are
+        // copied to their place in one table, one thread per worker.
+        var facts = [PatientFacts](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var at = 0
+            var adjustments: [LineAdjustment] = []
+            for part in patientParts {
+                adjustments.append(LineAdjustment(records: part.sink.records, facts: part.sink.facts,
+                                                  factsOut: buffer.baseAddress! + at, firstLine: part.firstLine))
+                at += part.sink.records.count
+            }
+            let all = adjustments
+            DispatchQueue.concurrentPerform(iterations: all.count) { all[$0].run() }
+            initialized = at
+        }
         let handedOver = patientParts.map { $0.sink.records.handOver() }
         let segmentBytes = patientParts.first?.sink.records.segmentBytes ?? 0
         let segments = handedOver.flatMap(\.segments)
@@ -99,14 +110,18 @@ public enum EMRLoader {
             AppointmentsSink(file: EMRFiles.appointments, expected: visitHeader.names.count, columns: visitColumns,
                              index: index, patients: total, asOf: asOf, issueLimit: options.maxIssues)
         }
-        let lastVisits = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
-            // The workers' tables merged (latest date wins) and turned into day numbers, in `threads` slices.
-            let merge = VisitMerge(out: buffer.baseAddress!, tables: visitParts.map { $0.sink.table.dates })
-            let slices = max(1, min(options.threads, total / 100_000 + 1))
-            DispatchQueue.concurrentPerform(iterations: slices) { w in
-                merge.run(total * w / slices..<total * (w + 1) / slices)
+        let lastVisits = facts.withUnsafeMutableBufferPointer { facts in
+            [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
+                // The workers' tables merged (latest date wins) and turned into day numbers, and each patient's
+                // facts completed with theirs, in `threads` slices.
+                let merge = VisitMerge(out: buffer.baseAddress!, facts: facts.baseAddress!,
+                                       tables: visitParts.map { $0.sink.table.dates })
+                let slices = max(1, min(options.threads, total / 100_000 + 1))
+                DispatchQueue.concurrentPerform(iterations: slices) { w in
+                    merge.run(total * w / slices..<total * (w + 1) / slices)
+                }
+                initialized = total
             }
-            initialized = total
         }
         var log = IssueLog(limit: options.maxIssues)
         for part in visitParts { log.append(part.sink.issues, lineOffset: part.firstLine, ownerOffset: 0) }
@@ -123,29 +138,39 @@ public enum EMRLoader {
         stats.totalSeconds = now() - started
         return EMRSnapshot(providers: providers, patients: patients, patientIndex: index, lastVisitDays: lastVisits,
                            issues: kept, issueCount: issueTotal, asOf: asOf, statistics: stats,
-                           patientIssues: patientIssues, threads: options.threads)
+                           patientIssues: patientIssues, facts: facts)
     }
 
     /// Makes one worker's record lines file lines.
-    // @unchecked: each adjustment has its own storage, used by one thread until `concurrentPerform` returns.
+    // @unchecked: each adjustment has its own storages and its own range of `factsOut`, used by one thread until
+    // `concurrentPerform` returns.
     private struct LineAdjustment: @unchecked Sendable {
         let records: SegmentedStorage<PatientRecord>
+        let facts: SegmentedStorage<PatientFacts>
+        let factsOut: UnsafeMutablePointer<PatientFacts>
         let firstLine: Int
 
-        func run() { records.adjustAll { $0.line += firstLine } }
+        func run() {
+            records.adjustAll { $0.line += firstLine }
+            facts.copyAll(to: factsOut)
+        }
     }
 
     /// Merges the per-worker latest-visit tables into day numbers (`Int32.min` for none); slices may run in parallel.
-    // @unchecked: slices write disjoint ranges of `out` and only read `tables`, all alive until the merge returns.
+    // @unchecked: slices write disjoint ranges of `out` and `facts` and only read `tables`, all alive until the
+    // merge returns.
     private struct VisitMerge: @unchecked Sendable {
         let out: UnsafeMutablePointer<Int32>
+        let facts: UnsafeMutablePointer<PatientFacts>
         let tables: [UnsafeMutablePointer<UInt32>]
 
         func run(_ range: Range<Int>) {
             for i in range {
                 var best: UInt32 = 0
                 for t in tables where t[i] > best { best = t[i] }
-                out[i] = best == 0 ? .min : ISODate.days(packed: best)
+                let days = best == 0 ? Int32.min : ISODate.days(packed: best)
+                out[i] = days
+                facts[i] = facts[i].withLastVisit(days: days)
             }
         }
     }

@@ -29,10 +29,13 @@ public struct EMRSnapshot: Sendable {
     public init(providers: [String: Provider], patients: PatientTable, patientIndex: PatientIndex,
                 lastVisitDays: [Int32], issues: [InputIssue], issueCount: Int, asOf: CivilDate,
                 statistics: EMRLoadStatistics = EMRLoadStatistics(), patientIssues: [Int: [Int]] = [:],
-                threads: Int = 1) {
+                facts: [PatientFacts]? = nil) {
         self.providers = providers; self.patients = patients; self.patientIndex = patientIndex
         self.lastVisitDays = lastVisitDays; self.issues = issues; self.issueCount = issueCount; self.asOf = asOf
-        facts = PatientFacts.table(patients, lastVisitDays: lastVisitDays, threads: threads)
+        // `facts`, when given (the loader works them out while reading), must be those of `patients` and
+        // `lastVisitDays`.
+        self.facts = facts ?? PatientFacts.table(patients, lastVisitDays: lastVisitDays)
+        precondition(self.facts.count == patients.count, "facts must be aligned with the patients")
         self.statistics = statistics; self.patientIssues = patientIssues
         hasIssues = [UInt64](repeating: 0, count: patients.count / 64 + 1)
         for i in patientIssues.keys where i >= 0 && i < patients.count { hasIssues[i >> 6] |= 1 << UInt64(i & 63) }

@@ -7,6 +7,8 @@ struct PatientsSink: CSVSink {
     let expected: Int
     let id: Int, phn: Int, family: Int, given: Int, dob: Int, gender: Int, status: Int, mrp: Int
     let records: SegmentedStorage<PatientRecord>
+    /// Each record's validation facts as far as patients.csv tells them (the last visit comes later).
+    let facts: SegmentedStorage<PatientFacts>
     var issues: IssueLog
 
     init(file: String, expected: Int, columns c: [Int], issueLimit: Int) {
@@ -14,6 +16,7 @@ struct PatientsSink: CSVSink {
         self.expected = expected
         id = c[0]; phn = c[1]; family = c[2]; given = c[3]; dob = c[4]; gender = c[5]; status = c[6]; mrp = c[7]
         records = SegmentedStorage()
+        facts = SegmentedStorage()
         issues = IssueLog(limit: issueLimit)
     }
 
@@ -61,9 +64,11 @@ struct PatientsSink: CSVSink {
                 unreadable = true
             }
         }
-        records.append(PatientRecord(patientID: patientID, phn: r.string(phn), familyName: r.string(family),
-                                     givenName: r.string(given), dob: birth, gender: sex,
-                                     isActive: FieldRules.isActive(r.trimmed(status)), mrpProviderID: r.string(mrp),
-                                     line: r.line, unreadable: unreadable))
+        let record = PatientRecord(patientID: patientID, phn: r.string(phn), familyName: r.string(family),
+                                   givenName: r.string(given), dob: birth, gender: sex,
+                                   isActive: FieldRules.isActive(r.trimmed(status)), mrpProviderID: r.string(mrp),
+                                   line: r.line, unreadable: unreadable)
+        facts.append(PatientFacts(record: record))
+        records.append(record)
     }
 }

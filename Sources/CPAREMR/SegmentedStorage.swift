@@ -54,6 +54,17 @@ final class SegmentedStorage<Element> {
         }
     }
 
+    /// Copies every element to `destination` (room for `count`); for trivial elements, which stay here too.
+    func copyAll(to destination: UnsafeMutablePointer<Element>) {
+        var left = count, out = destination
+        for segment in segments {
+            let n = min(left, segmentCapacity)
+            out.initialize(from: segment, count: n)
+            out += n
+            left -= n
+        }
+    }
+
     /// Gives the segments away: the storage is empty afterwards, and the caller deinitialises the elements and
     /// unmaps each segment (`segmentBytes` long) with `SegmentedStorage.unmap`.
     func handOver() -> (segments: [UnsafeMutablePointer<Element>], count: Int) {

@@ -33,11 +33,15 @@ struct ParallelSplitTests {
         var issues: [InputIssue]
         var issueCount: Int
         var index: [Int?]
+        /// The facts the loader worked out while reading, and whether they are those of its records and visits.
+        var facts: [PatientFacts]
+        var factsMatchRecords: Bool
     }
 
     static func outcome(_ s: EMRSnapshot) -> Outcome {
         Outcome(patients: Array(s.patients), lastVisits: s.lastVisitDays, issues: s.issues, issueCount: s.issueCount,
-                index: (1...16).map { s.patientIndex["P\($0)"] })
+                index: (1...16).map { s.patientIndex["P\($0)"] }, facts: s.facts,
+                factsMatchRecords: s.facts == PatientFacts.table(s.patients, lastVisitDays: s.lastVisitDays))
     }
 
     /// The byte offset of the first occurrence of `needle` in `text`.
@@ -71,6 +75,7 @@ struct ParallelSplitTests {
     @Test func quotedNewlineExactlyAtTheSplitPoint() throws {
         let dir = try emrDir(patients: Self.patients, appointments: Self.appointments)
         let reference = Self.outcome(try Self.load(dir, EMRLoadOptions(threads: 1)))
+        #expect(reference.factsMatchRecords && reference.facts.count == reference.patients.count)
         // The newline inside the first quoted note ("call back⏎A90,…"): worker 2 would start on the fake row A90.
         let split = Self.offset(of: "call back", in: Self.appointments) + "call back".utf8.count
         #expect(Array(Self.appointments.utf8)[split] == 0x0A)
@@ -88,6 +93,7 @@ struct ParallelSplitTests {
     @Test func everySplitOffsetGivesTheSingleWorkerResult() throws {
         let dir = try emrDir(patients: Self.patients, appointments: Self.appointments)
         let reference = Self.outcome(try Self.load(dir, EMRLoadOptions(threads: 1)))
+        #expect(reference.factsMatchRecords && reference.facts.count == reference.patients.count)
         var discarded = 0
         for offset in 0...Self.appointments.utf8.count {
             let s = try Self.load(dir, EMRLoadOptions(bufferSize: 4096, maxRecordBytes: 2048,
@@ -107,6 +113,7 @@ struct ParallelSplitTests {
     @Test func manyWorkersWithTinyBuffers() throws {
         let dir = try emrDir(patients: Self.patients, appointments: Self.appointments)
         let reference = Self.outcome(try Self.load(dir, EMRLoadOptions(threads: 1)))
+        #expect(reference.factsMatchRecords && reference.facts.count == reference.patients.count)
         var seed: UInt64 = 42
         func next(_ bound: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) % bound }
         let aSize = Self.appointments.utf8.count, pSize = Self.patients.utf8.count
