@@ -17,7 +17,7 @@ public struct ExtractSource: Sendable {
     public static func load(config: Config, store: StateStore, asOf: CivilDate, threads: Int = 2) throws -> ExtractSource {
         let emr = BackgroundResult { try EMRLoader.load(dataDir: config.emrDataDir, asOf: asOf, threads: threads) }
         let site = try store.site()
-        var rows = MembershipRows()
+        var rows = MembershipRows(expectedCount: store.membershipCountBound())
         try store.forEachMembership { id, panelID, confirmed in
             rows.append(patientID: id, panelID: panelID, confirmationDate: confirmed)
         }

@@ -1,4 +1,5 @@
 import CPARCore
+import CPARSystem
 import CSQLite
 
 extension StateStore {
@@ -45,6 +46,15 @@ extension StateStore {
         // PRAGMA takes no bound parameters; the value is SQLite's own answer above.
         try db.execute("PRAGMA cache_size = \(cacheSize)", "set cache size")
         try scanned.get()
+    }
+
+    /// At most this many memberships can exist: each is a table row and an index entry, together at least 14 bytes
+    /// of the database or its write-ahead log (cell pointers, record headers, the id). A capacity to reserve before
+    /// `forEachMembership` (memory reserved and never written costs nothing), so that a million rows are not copied
+    /// as their arrays grow; were it ever short, they would grow as usual.
+    public func membershipCountBound() -> Int {
+        func size(_ path: String) -> Int { (try? Posix.stat(path)).map { Int($0.st_size) } ?? 0 }
+        return (size(path) + size(path + "-wal")) / 12
     }
 
     /// The patients on one panel, ordered by patient id.

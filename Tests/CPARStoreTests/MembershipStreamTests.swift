@@ -64,4 +64,20 @@ import Testing
             #expect(try cacheSize() == StateStore.cacheKiB)
         }
     }
+
+    /// The bound holds whether the rows sit in the write-ahead log or the database, for short and long ids.
+    @Test func theCountBoundIsAtLeastTheMemberships() throws {
+        try withStore { store in
+            let a = try store.insertPanel(makePanel("A"))
+            #expect(store.membershipCountBound() >= 0)   // an empty store
+            for i in 0..<3000 {
+                try store.assign(patientID: i % 2 == 0 ? "\(i)" : "patient-\(i)-with-a-longer-id", panelID: a.id,
+                                 confirmationDate: i % 3 == 0 ? nil : date("2026-01-01"))
+            }
+            #expect(store.membershipCountBound() >= 3000)
+            try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint")
+            #expect(store.membershipCountBound() >= 3000)
+            #expect(try streamed(store).count == 3000)
+        }
+    }
 }
