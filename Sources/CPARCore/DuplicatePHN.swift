@@ -22,8 +22,8 @@ public enum DuplicatePHN {
     /// are the same patient and different ones are different patients: the members of all panels joined with an
     /// EMR export whose patient_ids are unique. No patient_id is compared or copied. `threads` workers read the PHNs.
     public static func find(_ patients: [PatientRecord], at indexes: [Int32], threads: Int = 1) -> Set<String> {
-        find(PatientFacts.table(PatientTable(patients), lastVisitDays: [Int32](repeating: .min, count: patients.count)), at: indexes,
-             threads: threads)
+        let facts = PatientFacts.table(PatientTable(patients), lastVisitDays: [Int32](repeating: .min, count: patients.count))
+        return find(facts, at: indexes, threads: threads)
     }
 
     /// The same over the records' facts (what the extract has at hand).

@@ -2,8 +2,9 @@
 ///
 /// `records` and `facts` are a whole EMR table (shared between every panel of a run, not copied); member i
 /// is the record at `recordIndexes[i]` (-1: a patient_id absent from patients.csv, named in `unknownIDs`) with the
-/// confirmation date `confirmations[i]` (members are numbered from 0, whatever the slices' own indexes). A collection of `PanelMember`s, each made on demand for the callers that
-/// want one (reports, tests); `PanelValidator` reads the records in place.
+/// confirmation date `confirmations[i]`. Members are numbered from 0, whatever the slices' own indexes.
+/// A collection of `PanelMember`s, each made on demand for the callers that want one (reports, tests);
+/// `PanelValidator` reads the tables in place.
 public struct PanelMembers: RandomAccessCollection, Sendable {
     public let panelID: Int64
     /// The patient records the members point into.

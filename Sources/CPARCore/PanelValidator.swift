@@ -40,49 +40,38 @@ public enum PanelValidator {
         members.facts.withUnsafeBufferPointer { facts in
           members.recordIndexes.withUnsafeBufferPointer { recordIndexes in
           members.confirmations.withUnsafeBufferPointer { confirmations in
-            var block = 0
-            while block < recordIndexes.count {
-                let blockEnd = min(block + touchAhead, recordIndexes.count)
-                // First touch the block's facts (independent loads, so their cache misses overlap), then check
-                // them while they are cached.
-                var touched = 0
-                for i in block..<blockEnd {
-                    let p = Int(recordIndexes[i])
-                    if p >= 0 { touched &+= Int(facts[p].reasonBits) }
+            inBlocks(recordIndexes.count, touch: { i in
+                let p = Int(recordIndexes[i])
+                return p >= 0 ? Int(facts[p].reasonBits) : 0
+            }) { i in
+                var reasons = ReasonSet()
+                let c = confirmations[i]
+                let confirmed: CivilDate? = c == .min ? nil : CivilDate(daysSinceEpoch: c)
+                if confirmed == nil { reasons.insert(.noConfirmationDate) }
+                let p = Int(recordIndexes[i])
+                guard p >= 0 else {
+                    reasons.insert(.unknownPatient)
+                    excluded.append((i, reasons))
+                    return
                 }
-                if touched < 0 { return }  // never: keeps the loads from being optimised away
-
-                for i in block..<blockEnd {
-                    var reasons = ReasonSet()
-                    let c = confirmations[i]
-                    let confirmed: CivilDate? = c == .min ? nil : CivilDate(daysSinceEpoch: c)
-                    if confirmed == nil { reasons.insert(.noConfirmationDate) }
-                    let p = Int(recordIndexes[i])
-                    guard p >= 0 else {
-                        reasons.insert(.unknownPatient)
-                        excluded.append((i, reasons))
-                        continue
+                let f = facts[p]
+                reasons.formUnion(f.reasons)
+                var checkDigitWarning = false
+                if f.hasValidPHN {
+                    if f.checkDigitFails {
+                        if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
                     }
-                    let f = facts[p]
-                    reasons.formUnion(f.reasons)
-                    var checkDigitWarning = false
-                    if f.hasValidPHN {
-                        if f.checkDigitFails {
-                            if rejectCheckDigit { reasons.insert(.phnCheckDigit) } else { checkDigitWarning = true }
-                        }
-                        if checkDuplicates && duplicatePHNs.contains(f.phnValue) { reasons.insert(.duplicatePHN) }
-                    }
-                    if checkDigitWarning { warned.append(i) }
-                    if reasons.isEmpty, f.hasValidPHN, let dob = f.dob, let gender = f.gender, let lastVisit = f.lastVisit,
-                       let confirmed {
-                        keys.append(UInt64(f.phnValue) << 32 | UInt64(valid.count))
-                        valid.append(ValidMember(member: i, record: p, phnValue: f.phnValue, dob: dob, gender: gender,
-                                                 lastVisit: lastVisit, confirmed: confirmed))
-                    } else {
-                        excluded.append((i, reasons))
-                    }
+                    if checkDuplicates && duplicatePHNs.contains(f.phnValue) { reasons.insert(.duplicatePHN) }
                 }
-                block = blockEnd
+                if checkDigitWarning { warned.append(i) }
+                if reasons.isEmpty, f.hasValidPHN, let dob = f.dob, let gender = f.gender, let lastVisit = f.lastVisit,
+                   let confirmed {
+                    keys.append(UInt64(f.phnValue) << 32 | UInt64(valid.count))
+                    valid.append(ValidMember(member: i, record: p, phnValue: f.phnValue, dob: dob, gender: gender,
+                                             lastVisit: lastVisit, confirmed: confirmed))
+                } else {
+                    excluded.append((i, reasons))
+                }
             }
           }
           }
@@ -108,22 +97,14 @@ public enum PanelValidator {
         patients.reserveCapacity(keys.count)
         let records = members.records
         withExtendedLifetime(records) {
-            var block = 0
-            while block < keys.count {
-                let blockEnd = min(block + touchAhead, keys.count)
-                var touched = 0
-                for k in block..<blockEnd { touched &+= touch(records.record(at: valid[Int(keys[k] & 0xFFFF_FFFF)].record)) }
-                if touched < 0 { return }  // never, as above
-                for k in block..<blockEnd {
-                    let v = valid[Int(keys[k] & 0xFFFF_FFFF)]
-                    let record = records.record(at: v.record)
-                    let phn = record.pointee.phn
-                    patients.append(ExtractPatient(
-                        phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),
-                        familyName: record.pointee.familyName, givenName: record.pointee.givenName,
-                        dob: v.dob, gender: v.gender, lastVisit: v.lastVisit, confirmationDate: v.confirmed))
-                }
-                block = blockEnd
+            inBlocks(keys.count, touch: { k in touch(records.record(at: valid[Int(keys[k] & 0xFFFF_FFFF)].record)) }) { k in
+                let v = valid[Int(keys[k] & 0xFFFF_FFFF)]
+                let record = records.record(at: v.record)
+                let phn = record.pointee.phn
+                patients.append(ExtractPatient(
+                    phn: phn.utf8.count == 9 ? phn : PHN.digits(v.phnValue),
+                    familyName: record.pointee.familyName, givenName: record.pointee.givenName,
+                    dob: v.dob, gender: v.gender, lastVisit: v.lastVisit, confirmationDate: v.confirmed))
             }
         }
 
@@ -163,11 +144,27 @@ public enum PanelValidator {
         var confirmed: CivilDate
     }
 
-    /// Members per block whose records are fetched together.
+    /// Members per block whose reads are started together.
     private static let touchAhead = 16
 
+    /// `body(i)` for every i in 0..<count, in blocks of `touchAhead`: `touch` is called for the whole block first.
+    /// The touches are independent loads of scattered memory, so their cache misses overlap instead of coming one
+    /// after another inside `body`; their sum only exists to keep the loads.
+    @inline(__always)
+    private static func inBlocks(_ count: Int, touch: (Int) -> Int, _ body: (Int) -> Void) {
+        var block = 0
+        while block < count {
+            let end = min(block + touchAhead, count)
+            var touched = 0
+            for i in block..<end { touched &+= touch(i) }
+            if touched == .min { return }  // never: keeps the loads from being optimised away
+            for i in block..<end { body(i) }
+            block = end
+        }
+    }
+
     /// Loads the words of a record that the payload reads (its PHN and names, two cache lines at most), so that they
-    /// are on their way to the cache; the sum only exists to keep the loads.
+    /// are on their way to the cache.
     @inline(__always)
     private static func touch(_ record: UnsafePointer<PatientRecord>) -> Int {
         (record.pointee.phn.isEmpty ? 1 : 0) &+ (record.pointee.givenName.isEmpty ? 1 : 0)

@@ -96,20 +96,10 @@ public struct PatientFacts: Equatable, Sendable {
 
     private static let phnProblemBits = UInt16(truncatingIfNeeded: ReasonSet([.missingPHN, .invalidPHN]).bits)
 
-    /// The facts of every record, aligned with `records` and `lastVisitDays`, worked out on `threads` threads.
-    public static func table(_ records: PatientTable, lastVisitDays: [Int32], threads: Int = 1) -> [PatientFacts] {
+    /// The facts of every record, aligned with `records` and `lastVisitDays` (snapshots built in memory, tests; the
+    /// EMR loader works them out as it reads).
+    public static func table(_ records: PatientTable, lastVisitDays: [Int32]) -> [PatientFacts] {
         precondition(records.count == lastVisitDays.count, "last visits must be aligned with the records")
-        return lastVisitDays.withUnsafeBufferPointer { visits in
-            let shared = Inputs(records: records, visits: visits)
-            return Parallel.array(count: records.count, slices: min(threads, records.count / 50_000 + 1)) {
-                PatientFacts(record: shared.records.record(at: $0).pointee, lastVisitDays: shared.visits[$0])
-            }
-        }
-    }
-
-    // @unchecked: only read, and only while the caller's `withUnsafeBufferPointer` keeps `visits` alive.
-    private struct Inputs: @unchecked Sendable {
-        let records: PatientTable
-        let visits: UnsafeBufferPointer<Int32>
+        return records.indices.map { PatientFacts(record: records.record(at: $0).pointee, lastVisitDays: lastVisitDays[$0]) }
     }
 }

@@ -76,7 +76,7 @@ public struct PatientIndex: Sendable {
             endsBase[0] = 0
             // Each partition's keys are measured (their lengths stored at their ends' places), then, once the
             // partitions' offsets are known, copied into the arena and hashed, the lengths becoming ends.
-            let ends = Addresses(arena: nil, ends: endsBase, hashes: nil)
+            let ends = Lengths(ends: endsBase)
             let totals = Parallel.map(partitions) { w -> Int in
                 var total = 0
                 for i in (n * w / partitions)..<(n * (w + 1) / partitions) {
@@ -102,8 +102,8 @@ public struct PatientIndex: Sendable {
                     shared.ends[i + 1] = UInt32(truncatingIfNeeded: end)
                     var id = patients.record(at: i).pointee.patientID
                     id.withUTF8 { b in
-                        if b.count > 0 { (shared.arena! + start).initialize(from: b.baseAddress!, count: b.count) }
-                        shared.hashes![i] = PatientIndex.hash(b)
+                        if b.count > 0 { (shared.arena + start).initialize(from: b.baseAddress!, count: b.count) }
+                        shared.hashes[i] = PatientIndex.hash(b)
                     }
                 }
             }
@@ -245,13 +245,17 @@ public struct PatientIndex: Sendable {
     // @unchecked: each worker reads and writes only its own partition's range of `ends` (entries i + 1 of its keys),
     // `hashes` and `arena` (its keys' bytes, from its start offset); all outlive `concurrentPerform`.
     private final class Addresses: @unchecked Sendable {
-        let arena: UnsafeMutablePointer<UInt8>?
+        let arena: UnsafeMutablePointer<UInt8>
         let ends: UnsafeMutablePointer<UInt32>
-        let hashes: UnsafeMutablePointer<UInt64>?
-        init(arena: UnsafeMutablePointer<UInt8>?, ends: UnsafeMutablePointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>?) {
+        let hashes: UnsafeMutablePointer<UInt64>
+        init(arena: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>) {
             self.arena = arena; self.ends = ends; self.hashes = hashes
         }
     }
+
+    /// The key lengths the partitions measure first, each its own range (entries i + 1 of its keys).
+    // @unchecked: as `Addresses`: disjoint ranges, alive until `Parallel.map` returns.
+    private struct Lengths: @unchecked Sendable { let ends: UnsafeMutablePointer<UInt32> }
 
     /// A fast 64-bit hash of a short byte string (8 bytes per step, then a final mix).
     @inline(always)
