@@ -76,7 +76,8 @@ public struct MembershipRows: Sendable {
         slotOfPanel[panelID] = s
         if panelID >= 0 && panelID < Self.smallIDs {
             if Int(panelID) >= slotOfSmallID.count {
-                slotOfSmallID += repeatElement(0, count: max(Int(panelID) + 1, 2 * slotOfSmallID.count) - slotOfSmallID.count)
+                let grown = max(Int(panelID) + 1, 2 * slotOfSmallID.count)
+                slotOfSmallID += repeatElement(0, count: grown - slotOfSmallID.count)
             }
             slotOfSmallID[Int(panelID)] = s + 1
         }

@@ -112,6 +112,21 @@ import Testing
         }
     }
 
+    /// Hundreds of panels (as a network of clinics has) each get their own members; the position table for small
+    /// ids grows with the largest id, not with the number of panels.
+    @Test func manyPanelsGroupTheirMembers() {
+        let ids = (0..<600).map { Int64($0 % 300 + 1) }
+        let rows = MembershipRows(ids.enumerated().map {
+            Membership(patientID: "P\($0.offset)", panelID: $0.element, confirmationDate: nil)
+        })
+        #expect(rows.panelIDs == (1...300).map(Int64.init))
+        let patients = ids.indices.map { Self.patient("P\($0)") }
+        let snapshot = EMRSnapshot(providers: [], patients: patients, lastVisits: patients.map { _ in nil }, asOf: Self.asOf)
+        let roster = PanelRoster(rows: rows, snapshot: snapshot)
+        #expect(roster.members(ofPanel: 7).map(\.membership.patientID) == ["P6", "P306"])
+        #expect((1...300).allSatisfy { roster.memberCount(ofPanel: Int64($0)) == 2 })
+    }
+
     /// Rows in patient_id byte order (equal ids allowed) are known to be; one row out of order clears the flag.
     @Test func rowsKnowWhetherTheyAreInPatientIDOrder() {
         func rows(_ ids: [String]) -> MembershipRows {
