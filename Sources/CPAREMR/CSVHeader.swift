@@ -13,12 +13,8 @@ struct CSVHeader: Sendable {
     static func read(_ file: InputFile, bufferSize: Int = CSVParser.defaultBufferSize,
                      maxRecord: Int = CSVParser.defaultMaxRecord) throws(EMRError) -> CSVHeader {
         var start = 0
-        var first = [UInt8](repeating: 0, count: 3)
-        let got = try first.withUnsafeMutableBufferPointer { (b) throws(EMRError) -> Int in
-            try file.read(into: b.baseAddress!, count: 3, at: 0)
-        }
-        if got == 3 && first == bom { start = 3 }
-        var parser = CSVParser(file: file, start: start, line: 1, bufferSize: bufferSize, maxRecord: maxRecord)
+        if try file.bytes(at: 0, count: 3) == bom { start = 3 }
+        var parser = try CSVParser(file: file, start: start, line: 1, bufferSize: bufferSize, maxRecord: maxRecord)
         guard let record = try parser.nextRecord(before: .max) else { throw .noHeader(file.path) }
         if let problem = record.problem {
             throw .unreadable(file: file.path, message: "line \(record.line): header row: \(problem)")

@@ -1,4 +1,5 @@
 import CBytes
+import CPARSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,9 +8,10 @@ import Darwin
 
 /// The streaming RFC 4180 parser behind `CSVReader` and the parallel loaders.
 ///
-/// It reads a file from a given offset through one fixed buffer (`bufferSize` bytes, a sentinel byte, padding) and
-/// hands out records whose unquoted fields are slices of that buffer; fields of records holding a quote are
-/// unescaped into a scratch buffer of the same size. Nothing is allocated per record or per field.
+/// It reads a file from a given offset through a window of at most `bufferSize` bytes mapped from the file
+/// (`FileWindow`: nothing is copied) and hands out records whose unquoted fields are slices of that window; fields
+/// of records holding a quote are unescaped into a scratch buffer of the same size. Nothing is allocated per record
+/// or per field.
 ///
 /// Record boundaries are a pure function of the start offset (which must be a record start): that is what lets the
 /// parallel reader check a worker's speculative start. Rules:
@@ -23,12 +25,14 @@ struct CSVParser: ~Copyable {
     let capacity: Int
     let maxRecord: Int
     let maxFields: Int
-    private let buf: UnsafeMutablePointer<UInt8>
+    private let window: FileWindow
+    /// The window's bytes: `buf[0..<n]` is the file at `bufBase`.
+    private var buf: UnsafePointer<UInt8>
     private let scratch: UnsafeMutablePointer<UInt8>
     private let fields: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
     /// File offset of `buf[0]`.
     private var bufBase: Int
-    /// Bytes of data in `buf`; `buf[n]` holds a sentinel quote.
+    /// Bytes of data in `buf`.
     private var n = 0
     /// Index in `buf` of the next record start.
     private var pos = 0
@@ -45,31 +49,26 @@ struct CSVParser: ~Copyable {
     private static let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D, quote: UInt8 = 0x22, comma: UInt8 = 0x2C
     private static let incomplete = -1, needsSlowPath = -2, unterminated = -3
 
-    /// Bytes after the sentinel that `parseFast`'s 32-byte scan may read (never act on).
-    private static let scanPadding = 32
-
     static let defaultBufferSize = 1 << 20
     static let defaultMaxRecord = 256 << 10
 
     init(file: InputFile, start: Int, line: Int, bufferSize: Int = defaultBufferSize,
-         maxRecord: Int = defaultMaxRecord, maxFields: Int = 4096) {
+         maxRecord: Int = defaultMaxRecord, maxFields: Int = 4096) throws(EMRError) {
         precondition(bufferSize > maxRecord && maxRecord > 0)
         self.file = file
         self.capacity = bufferSize
         self.maxRecord = maxRecord
         self.maxFields = maxFields
-        buf = .allocate(capacity: bufferSize + 1 + CSVParser.scanPadding)
-        buf.initialize(repeating: 0, count: bufferSize + 1 + CSVParser.scanPadding)
+        window = try file.window(maxCount: bufferSize)
+        buf = UnsafePointer(bitPattern: 1)!  // not read before the first refill (n is 0)
         scratch = .allocate(capacity: bufferSize)
         fields = .allocate(capacity: maxFields)
         bufBase = start
         atEOF = start >= file.size
         self.line = line
-        buf[0] = CSVParser.quote
     }
 
     deinit {
-        buf.deallocate()
         scratch.deallocate()
         fields.deallocate()
     }
@@ -82,69 +81,73 @@ struct CSVParser: ~Copyable {
     @inline(always)
     mutating func nextRecord(before stop: Int) throws(EMRError) -> CSVRecord? {
         while true {
-            if bufBase + pos >= stop { return nil }
+            if bufBase + pos >= stop || (pos == n && atEOF) {
+                try checkWindow()
+                return nil
+            }
             if pos == n {
-                if atEOF { return nil }
                 try refill()
                 continue
             }
             let start = pos
             var end = parseFast(start)
-            var fast = true
-            if end == CSVParser.needsSlowPath {
-                end = parseSlow(start, lineMode: false)
-                fast = false
-            }
+            if end == CSVParser.needsSlowPath { end = parseSlow(start, lineMode: false) }
             if end == CSVParser.incomplete {
                 if n - start <= maxRecord {
                     try refill()
                     continue
                 }
                 end = try recover()
-                fast = false
             } else if end == CSVParser.unterminated || end - start > maxRecord {
                 end = try recover()
-                fast = false
             }
             let recordLine = line
             line &+= recordLFs
             pos = end
-            if fast && fieldCount == 1 && fields[0].count == 0 { continue }  // an empty line
+            // An empty line (a record whose one field is empty and does not start with a quote has none).
+            if fieldCount == 1 && fields[0].count == 0 && problem == nil && buf[start] != CSVParser.quote { continue }
             recordsRead &+= 1
             return CSVRecord(fields: fields, stored: min(fieldCount, maxFields), fieldCount: fieldCount,
                              line: recordLine, problem: problem)
         }
     }
 
-    /// Moves the unread bytes to the front of the buffer and reads more after them.
+    /// Moves the window to start at the unread bytes, showing as many more as fit.
     @inline(never)
     private mutating func refill() throws(EMRError) {
-        let keep = n - pos
-        if pos > 0 {
-            if keep > 0 { memmove(buf, buf + pos, keep) }
-            bufBase += pos
-            pos = 0
-            n = keep
+        try checkWindow()
+        let offset = bufBase + pos
+        let count = min(capacity, file.size - offset)
+        buf = try file.move(window, to: offset, count: count)
+        bufBase = offset
+        pos = 0
+        n = count
+        if offset + count >= file.size { atEOF = true }
+    }
+
+    /// Throws when the file shrank under the window: what was read is not the file.
+    private func checkWindow() throws(EMRError) {
+        if window.damaged {
+            throw .unreadable(file: file.path, message: "the file shrank while it was being read (was the EMR export "
+                                + "still writing it?); nothing was taken from it; run again once the export is complete")
         }
-        let got = try file.read(into: buf + n, count: capacity - n, at: bufBase + n)
-        n += got
-        if got == 0 || bufBase + n >= file.size { atEOF = true }
-        buf[n] = CSVParser.quote
     }
 
     /// Parses a record without quotes in place. Returns the index after it, `incomplete`, or `needsSlowPath`.
     ///
     /// The bytes are classified 32 at a time (`CBytes_csvSpecials32`: a bit per ',', '"' or LF) and only the
-    /// special bytes are visited. The scan may look at up to 31 bytes past the sentinel (the buffer's padding), but
-    /// never acts on them: the sentinel quote at `buf[n]` ends every record that reaches it.
+    /// special bytes are visited. A record that reaches the window's last 32 bytes is left to `parseSlow`, which
+    /// reads byte by byte up to the window's end: the scan never reads past it.
     @inline(always)
     private mutating func parseFast(_ start: Int) -> Int {
         let buf = self.buf, fields = self.fields, maxF = maxFields, end = n
         var base = start, fs = start, nf = 0
+        if base &+ 32 > end { return CSVParser.needsSlowPath }
         var m = CBytes_csvSpecials32(buf + base)
         while true {
             if m == 0 {
                 base &+= 32
+                if base &+ 32 > end { return CSVParser.needsSlowPath }
                 m = CBytes_csvSpecials32(buf + base)
                 continue
             }
@@ -166,16 +169,7 @@ struct CSVParser: ~Copyable {
                 problem = nil
                 return p &+ 1
             }
-            if p != end { return CSVParser.needsSlowPath }
-            if !atEOF { return CSVParser.incomplete }
-            // The last record, without a final newline.
-            var fe = p
-            if fe > fs && buf[fe &- 1] == CSVParser.cr { fe &-= 1 }
-            if nf < maxF { fields[nf] = UnsafeBufferPointer(start: buf + fs, count: fe &- fs) }
-            fieldCount = nf &+ 1
-            recordLFs = 0
-            problem = nil
-            return p
+            return CSVParser.needsSlowPath  // a quote
         }
     }
 
@@ -187,9 +181,10 @@ struct CSVParser: ~Copyable {
         var p = start, nf = 0, s = 0, lfs = 0
         var found: CSVRecordProblem?
 
-        func store(_ from: Int, _ to: Int, literalFrom: Int) {
+        // A CR is dropped only where the record ends (before its LF, or at the end of the data), as in `parseFast`.
+        func store(_ from: Int, _ to: Int, literalFrom: Int, recordEnd: Bool = true) {
             var to = to
-            if to > literalFrom && scratch[to - 1] == CSVParser.cr { to -= 1 }
+            if recordEnd && to > literalFrom && scratch[to - 1] == CSVParser.cr { to -= 1 }
             if nf < maxF { fields[nf] = UnsafeBufferPointer(start: scratch + from, count: to - from) }
             nf += 1
         }
@@ -244,7 +239,7 @@ struct CSVParser: ~Copyable {
                 }
                 let c = buf[p]
                 if c == CSVParser.comma {
-                    store(fs, s, literalFrom: literalFrom)
+                    store(fs, s, literalFrom: literalFrom, recordEnd: false)
                     p += 1
                     break
                 }
@@ -284,7 +279,7 @@ struct CSVParser: ~Copyable {
                 // The first line alone is too long: skip to the byte after its LF.
                 while true {
                     if let hit = memchr(buf + pos, Int32(CSVParser.lf), n - pos) {
-                        let after = UnsafeMutablePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - buf + 1
+                        let after = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - buf + 1
                         fieldCount = 0; recordLFs = 1; problem = .tooLong(limit: maxRecord)
                         return after
                     }

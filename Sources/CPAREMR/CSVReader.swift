@@ -1,7 +1,8 @@
 /// A streaming RFC 4180 reader for one CSV file with a header row (UTF-8, optional BOM, LF or CRLF).
 ///
-/// Records are handed to a callback one at a time as `CSVRecord` views into a fixed buffer: nothing is allocated
-/// per record or field, and the file is never held in memory. Stray quotes, unterminated quoted fields and
+/// Records are handed to a callback one at a time as `CSVRecord` views into a window mapped from the file: nothing
+/// is allocated per record or field, nothing is copied, and only the window's part of the file is held in memory.
+/// A file that shrinks while it is read (rewritten in place) stops the reading with `.unreadable`. Stray quotes, unterminated quoted fields and
 /// over-long lines do not stop the reader: the record comes with a `problem` (see `CSVRecordProblem`).
 /// A record's field count is not checked here; compare `fieldCount` with `header.count`.
 ///
@@ -40,12 +41,12 @@ public final class CSVReader {
     }
 
     /// Calls `body` with every data record in file order (empty lines skipped). Can be called more than once.
-    /// Each record is lent to `body` only (its fields point into the reader's buffer, reused for the next one):
+    /// Each record is lent to `body` only (its fields point into the reader's window, moved for the next one):
     /// copy out what you keep. An error thrown by `body` stops the reading and is rethrown as is; else the errors
     /// are `EMRError`s.
     public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
-        var parser = CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
-                               bufferSize: bufferSize, maxRecord: maxRecordBytes)
+        var parser = try CSVParser(file: file, start: layout.dataStart, line: layout.dataLine,
+                                   bufferSize: bufferSize, maxRecord: maxRecordBytes)
         while let record = try parser.nextRecord(before: .max) { try body(record) }
     }
 }

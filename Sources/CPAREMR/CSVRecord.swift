@@ -1,6 +1,6 @@
-/// One CSV record, valid only inside the callback that receives it: field slices point into the reader's buffers.
-/// Outside this package a record offers only copies (`string`, `strings`); the byte views are `package` so that
-/// no pointer into the reader's buffers is public API.
+/// One CSV record, valid only inside the callback that receives it: field slices point into the reader's window
+/// and buffers. Outside this package a record offers only copies (`string`, `strings`); the byte views are
+/// `package` so that no pointer into the reader's window or buffers is public API.
 public struct CSVRecord {
     @usableFromInline let fields: UnsafePointer<UnsafeBufferPointer<UInt8>>
     @usableFromInline let stored: Int

@@ -2,7 +2,7 @@
 public struct EMRLoadOptions: Sendable {
     /// Workers for `patients.csv` and `appointments.csv` (and partitions of the patient index).
     public var threads: Int
-    /// Read buffer per worker, in bytes.
+    /// The window each worker reads through (mapped from the file, `FileWindow`), in bytes.
     public var bufferSize: Int
     /// Longest record accepted, in bytes (must be less than `bufferSize`); see `CSVRecordProblem`.
     public var maxRecordBytes: Int

@@ -11,7 +11,7 @@ import Darwin
 /// All three headers are checked before any data is read, so a missing file or column fails fast. Then
 /// `patients.csv` is parsed by `threads` workers, the patient index is built (one partition per worker), and
 /// `appointments.csv` is parsed by `threads` workers into per-worker latest-visit tables merged at the end.
-/// Memory grows with patients only: appointments are streamed through fixed buffers.
+/// Memory grows with patients only: appointments are streamed through windows mapped from the file.
 public enum EMRLoader {
     public static func load(dataDir: String, asOf: CivilDate, threads: Int = 2) throws(EMRError) -> EMRSnapshot {
         try load(dataDir: dataDir, asOf: asOf, options: EMRLoadOptions(threads: threads))
@@ -64,11 +64,11 @@ public enum EMRLoader {
             initialized = at
         }
         let handedOver = patientParts.map { $0.sink.records.handOver() }
-        let segmentBytes = patientParts.first?.sink.records.segmentBytes ?? 0
+        let segmentCapacity = patientParts.first?.sink.records.segmentCapacity ?? 1
         let segments = handedOver.flatMap(\.segments)
         let patients = PatientTable(runs: handedOver.map { ($0.segments, $0.count) },
                                     blockShift: patientParts.first?.sink.records.segmentShift ?? 0) {
-            SegmentedStorage<PatientRecord>.unmap(segments, segmentBytes: segmentBytes)
+            SegmentedStorage<PatientRecord>.free(segments, segmentCapacity: segmentCapacity)
         }
         let patientIssueStart = issues.issues.count
         var owner = 0

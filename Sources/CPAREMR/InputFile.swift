@@ -1,7 +1,7 @@
 import CPARSystem
 import Glibc
 
-/// A read-only file read with `pread` at explicit offsets, so several workers can share one descriptor.
+/// A read-only EMR file, read through `FileWindow`s at explicit offsets, so several workers share one descriptor.
 final class InputFile: Sendable {
     let path: String
     /// The file's size when it was opened; reading stops there even if the file grows.
@@ -50,38 +50,49 @@ final class InputFile: Sendable {
 
     deinit { Posix.closeQuietly(fd) }
 
-    /// Reads up to `count` bytes at `offset` (never past `size`); returns how many were read (0 at the end).
-    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) throws(EMRError) -> Int {
-        let wanted = min(count, size - offset)
-        var done = 0
-        while done < wanted {
-            let got: Int
-            do {
-                got = try Posix.pread(fd, into: buffer + done, count: wanted - done, at: offset + done, path: path)
-            } catch {
-                throw .unreadable(file: path, message: "read failed: " + error.reason)
-            }
-            if got == 0 { break }  // the file shrank while we read it
-            done += got
+    /// A window onto the file showing up to `maxCount` bytes at a time (see `FileWindow`).
+    func window(maxCount: Int) throws(EMRError) -> FileWindow {
+        do {
+            return try FileWindow(fd: fd, path: path, fileSize: size, maxCount: max(1, maxCount))
+        } catch {
+            throw .unreadable(file: path, message: "cannot map: " + error.reason)
         }
-        return done
+    }
+
+    /// The file's bytes `offset..<offset + count`, clipped to its size.
+    func bytes(at offset: Int, count: Int) throws(EMRError) -> [UInt8] {
+        let count = max(0, min(count, size - offset))
+        guard count > 0 else { return [] }
+        let window = try window(maxCount: count)
+        let start = try move(window, to: offset, count: count)
+        let result = Array(UnsafeBufferPointer(start: start, count: count))
+        if window.damaged { throw .unreadable(file: path, message: "the file shrank while it was being read") }
+        return result
     }
 
     /// The offset just past the first LF at or after `offset`, or `size` when there is none.
     func offsetAfterNewline(from offset: Int) throws(EMRError) -> Int {
-        let chunk = 64 * 1024
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
-        defer { buffer.deallocate() }
+        let chunk = 1 << 20
+        let window = try window(maxCount: chunk)
         var at = offset
         while at < size {
-            let got = try read(into: buffer, count: chunk, at: at)
-            if got == 0 { break }
-            if let hit = memchr(buffer, 0x0A, got) {
-                return at + (UnsafeMutableRawPointer(hit) - UnsafeMutableRawPointer(buffer)) + 1
-            }
-            at += got
+            let count = min(chunk, size - at)
+            let start = try move(window, to: at, count: count)
+            let hit = memchr(start, 0x0A, count)
+            if window.damaged { throw .unreadable(file: path, message: "the file shrank while it was being read") }
+            if let hit { return at + (UnsafeRawPointer(hit) - UnsafeRawPointer(start)) + 1 }
+            at += count
         }
         return size
+    }
+
+    /// Moves `window` (one of this file's) to show `offset..<offset + count`.
+    func move(_ window: FileWindow, to offset: Int, count: Int) throws(EMRError) -> UnsafePointer<UInt8> {
+        do {
+            return try window.move(to: offset, count: count)
+        } catch {
+            throw .unreadable(file: path, message: "cannot map: " + error.reason)
+        }
     }
 
 }

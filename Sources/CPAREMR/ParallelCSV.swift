@@ -1,6 +1,6 @@
 import Dispatch
 
-/// Reads a CSV file's data records with several workers over byte ranges, each with its own fixed buffer.
+/// Reads a CSV file's data records with several workers over byte ranges, each through its own window.
 ///
 /// Speculation keeps the split exact even when a quoted field holds newlines: worker k starts just after the first
 /// LF at or after its nominal offset and stops at the first record boundary at or after worker k+1's start. When
@@ -38,8 +38,8 @@ enum ParallelCSV {
             starts.append(max(start, starts[starts.count - 1]))
         }
         let count = starts.count
-        let slots = (0..<count).map { k in
-            Slot(parser: CSVParser(file: file, start: starts[k], line: 0, bufferSize: bufferSize, maxRecord: maxRecord),
+        let slots = try (0..<count).map { (k) throws(EMRError) in
+            Slot(parser: try CSVParser(file: file, start: starts[k], line: 0, bufferSize: bufferSize, maxRecord: maxRecord),
                  sink: makeSink(k))
         }
         let stops = (0..<count).map { $0 + 1 < count ? starts[$0 + 1] : Int.max }

@@ -6,8 +6,8 @@ enum ProvidersLoader {
                      issues: inout IssueLog) throws(EMRError) -> [String: Provider] {
         var providers: [String: Provider] = [:]
         var firstLine: [String: Int] = [:]
-        var parser = CSVParser(file: file, start: header.dataStart, line: header.dataLine,
-                               bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes)
+        var parser = try CSVParser(file: file, start: header.dataStart, line: header.dataLine,
+                                   bufferSize: options.bufferSize, maxRecord: options.maxRecordBytes)
         let expected = header.names.count
         while let r = try parser.nextRecord(before: .max) {
             let id = r.string(c[0])

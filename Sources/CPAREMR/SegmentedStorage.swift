@@ -1,25 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Append-only element storage in fixed-size, anonymously mapped segments.
+/// Append-only element storage in fixed-size segments from `LargeBuffer` (2 MiB-aligned, huge pages requested, so
+/// a segment's first 2 MiB costs one page fault rather than 512).
 ///
 /// Workers append here rather than to a growing Array (whose doubling would briefly hold two copies, and whose final
 /// copy would touch every page twice); the segments are then handed over as they are (`PatientTable`).
 final class SegmentedStorage<Element> {
     private var segments: [UnsafeMutablePointer<Element>] = []
     private(set) var count = 0
-    private let segmentCapacity: Int
-    let segmentBytes: Int
+    /// Elements per segment.
+    let segmentCapacity: Int
 
     init(segmentCapacity: Int = 1 << 15) {
         precondition(segmentCapacity > 0 && segmentCapacity & (segmentCapacity - 1) == 0, "a power of two")
         self.segmentCapacity = segmentCapacity
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let bytes = segmentCapacity * MemoryLayout<Element>.stride
-        segmentBytes = (bytes + page - 1) / page * page
     }
 
     deinit {
@@ -28,18 +20,14 @@ final class SegmentedStorage<Element> {
             let n = min(left, segmentCapacity)
             segment.deinitialize(count: n)
             left -= n
-            munmap(segment, segmentBytes)
+            LargeBuffer.deallocate(segment, count: segmentCapacity)
         }
     }
 
     @inline(always)
     func append(_ element: consuming Element) {
         let slot = count % segmentCapacity
-        if slot == 0 {
-            guard let raw = mmap(nil, segmentBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-                  raw != MAP_FAILED else { fatalError("out of memory: mmap of \(segmentBytes) bytes failed") }
-            segments.append(raw.bindMemory(to: Element.self, capacity: segmentCapacity))
-        }
+        if slot == 0 { segments.append(LargeBuffer.allocate(Element.self, count: segmentCapacity)) }
         (segments[segments.count - 1] + slot).initialize(to: element)
         count += 1
     }
@@ -66,7 +54,7 @@ final class SegmentedStorage<Element> {
     }
 
     /// Gives the segments away: the storage is empty afterwards, and the caller deinitialises the elements and
-    /// unmaps each segment (`segmentBytes` long) with `SegmentedStorage.unmap`.
+    /// frees the segments (`segmentCapacity` elements each) with `SegmentedStorage.free`.
     func handOver() -> (segments: [UnsafeMutablePointer<Element>], count: Int) {
         defer { segments = []; count = 0 }
         return (segments, count)
@@ -75,7 +63,7 @@ final class SegmentedStorage<Element> {
     /// log2 of the elements a segment holds.
     var segmentShift: Int { segmentCapacity.trailingZeroBitCount }
 
-    static func unmap(_ segments: [UnsafeMutablePointer<Element>], segmentBytes: Int) {
-        for segment in segments { munmap(segment, segmentBytes) }
+    static func free(_ segments: [UnsafeMutablePointer<Element>], segmentCapacity: Int) {
+        for segment in segments { LargeBuffer.deallocate(segment, count: segmentCapacity) }
     }
 }

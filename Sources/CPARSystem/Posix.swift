@@ -70,11 +70,6 @@ public enum Posix {
         try call("read", path: path) { Glibc.read(fd, buffer, count) }
     }
 
-    /// Reads up to `count` bytes at `offset`; 0 at end of file.
-    public static func pread(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int, path: String = "") throws(SystemError) -> Int {
-        try call("read", path: path) { Glibc.pread(fd, buffer, count, off_t(offset)) }
-    }
-
     public static func fsync(_ fd: Int32, path: String = "") throws(SystemError) {
         try call("fsync", path: path) { Glibc.fsync(fd) }
     }

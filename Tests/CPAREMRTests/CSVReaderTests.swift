@@ -200,6 +200,44 @@ struct CSVReaderTests {
             #expect(try readAll(path, bufferSize: size, maxRecordBytes: 23).records == big)
         }
     }
+
+    /// A record at the end of a window is read byte by byte, one in the middle 32 bytes at a time: a CR inside a
+    /// field (kept), a CRLF (dropped) and an empty line (skipped) must come out the same either way.
+    @Test func recordsAtTheEndOfAWindowReadAsAnywhereElse() throws {
+        let dir = try TempDirectory()
+        var text = "a,b\n"
+        for i in 0..<200 { text += i % 3 == 0 ? "x\r,\(i)\r\n" : i % 3 == 1 ? "\n\(i),y\n" : "\(i),\r\r\n" }
+        let path = try dir.write("a.csv", text)
+        let big = try readAll(path).records
+        #expect(big.count == 200)
+        #expect(big[0].fields == ["x\r", "0"])
+        #expect(big[2].fields == ["2", "\r"])
+        for size in 40..<80 {
+            #expect(try readAll(path, bufferSize: size, maxRecordBytes: 30).records == big, "window \(size)")
+        }
+    }
+
+    /// The EMR rewrites a file in place while it is read: the reader stops with an error naming the file instead
+    /// of dying of SIGBUS or handing on zeros as records.
+    @Test func aFileThatShrinksWhileReadIsAnErrorNotACrash() throws {
+        let dir = try TempDirectory()
+        var text = "id,name\n"
+        for i in 0..<100_000 { text += "\(i),name \(i)\n" }
+        let path = try dir.write("a.csv", text)
+        let reader = try CSVReader(path: path, bufferSize: 1 << 20, maxRecordBytes: 1 << 10)
+        var seen = 0, zeros = 0
+        #expect {
+            try reader.forEachRecord { r in
+                seen += 1
+                if seen == 1 { #expect(truncate(path, 20) == 0) }
+                if (0..<r.fieldCount).contains(where: { r.string($0).contains("\0") }) { zeros += 1 }
+            }
+        } throws: { error in
+            guard case EMRError.unreadable(let file, let message) = error else { return false }
+            return file == path && message.contains("shrank while it was being read")
+        }
+        #expect(zeros == 0)
+    }
 }
 
 @Suite("ISODate")
