@@ -9,7 +9,9 @@ import Darwin
     /// Drops leading and trailing ASCII spaces and tabs.
     @inlinable @inline(always)
     package static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        guard let base = b.baseAddress else { return b }
+        guard let base = b.baseAddress, b.count > 0 else { return b }
+        // Bytes above 0x20 at both ends (the usual field) need no trimming; others take the loops.
+        if base[0] > 0x20 && base[b.count - 1] > 0x20 { return b }
         var lo = 0, hi = b.count
         while lo < hi, base[lo] == 0x20 || base[lo] == 0x09 { lo += 1 }
         while hi > lo, base[hi - 1] == 0x20 || base[hi - 1] == 0x09 { hi -= 1 }

@@ -25,6 +25,11 @@ enum FieldRules {
     /// Appointment `status`: everything counts as a visit except cancelled/canceled and no_show/no show (any case).
     @inline(always)
     static func countsAsVisit(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most statuses ("completed", "booked", …) differ from both words in their first two letters: one 16-bit
+        // comparison (case folded) settles them before the letter-by-letter checks.
+        guard b.count >= 7 && b.count <= 9, let p = b.baseAddress else { return true }
+        let head = UnsafeRawPointer(p).loadUnaligned(as: UInt16.self) | 0x2020
+        guard head == FieldRules.ca || head == FieldRules.no else { return true }
         switch b.count {
         case 7: return !(CSVBytes.equalsIgnoringCase(b, "no_show") || CSVBytes.equalsIgnoringCase(b, "no show"))
         case 8: return !CSVBytes.equalsIgnoringCase(b, "canceled")
@@ -32,6 +37,10 @@ enum FieldRules {
         default: return true
         }
     }
+
+    /// "ca" and "no" as little-endian 16-bit words.
+    private static let ca = UInt16(UInt8(ascii: "c")) | UInt16(UInt8(ascii: "a")) << 8
+    private static let no = UInt16(UInt8(ascii: "n")) | UInt16(UInt8(ascii: "o")) << 8
 
     static func fieldCountMessage(expected: Int, found: Int) -> String {
         "expected \(expected) fields (as in the header), found \(found)"

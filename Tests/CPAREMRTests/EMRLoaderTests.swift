@@ -36,6 +36,26 @@ struct EMRLoaderTests {
         #expect(s.patients.map(\.isActive) == [true, true, true, false, false, false, false])
     }
 
+    /// Appointment statuses: only cancelled/canceled and no_show/no show, in any case, do not count as a visit;
+    /// near misses (other lengths, other separators, other letters) do.
+    @Test func appointmentStatusRules() throws {
+        let statuses = [("completed", true), ("Cancelled", false), ("CANCELED", false), ("canceled ", false),
+                        ("no_show", false), ("No Show", false), ("NO_SHOW", false), ("no-show", true),
+                        ("noshow", true), ("cancelle", true), ("cancelledx", true), ("canc", true), ("", true),
+                        ("no shows", true), ("Booked", true), ("ca", true), ("n", true), ("canceleD", false),
+                        ("cAncelled", false), ("nO sHoW", false), ("ca_celed", true), ("no_shov", true)]
+        var patients = patientHeader, appointments = "appointment_id,patient_id,provider_id,date,status\n"
+        for (i, (status, _)) in statuses.enumerated() {
+            patients += "P\(i),123456789,F,G,1980-01-01,M,active,PR1\n"
+            appointments += "A\(i),P\(i),PR1,2026-01-02,\(status)\n"
+        }
+        let dir = try emrDir(patients: patients, appointments: appointments)
+        let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
+        for (i, (status, counts)) in statuses.enumerated() {
+            #expect((s.lastVisit(ofPatientAt: i) != nil) == counts, "status '\(status)'")
+        }
+    }
+
     @Test func genderRules() throws {
         let values = ["M", "f", "x", "X", "", "U", "u", " m ", "Q", "Female"]
         var csv = patientHeader
