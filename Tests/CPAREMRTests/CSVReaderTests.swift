@@ -285,6 +285,26 @@ struct ISODateTests {
         }
     }
 
+    /// Two neighbouring bytes changed at once, with the values at the edges of the digit and dash tests (a carry
+    /// out of one byte of the packed check must never make its neighbour pass).
+    @Test func packedAgreesWithDaysForPairsOfEdgeBytes() {
+        let edges: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x39, 0x3A, 0x7F, 0x80, 0x89,
+                              0x8A, 0xA9, 0xB9, 0xBA, 0xF6, 0xFF]
+        for base in ["2026-10-31", "2000-02-29"] {
+            for at in 0..<9 {
+                for a in edges {
+                    for b in edges {
+                        var bytes = Array(base.utf8)
+                        bytes[at] = a
+                        bytes[at + 1] = b
+                        let (d, p) = bytes.withUnsafeBufferPointer { (ISODate.days($0), ISODate.packed($0)) }
+                        #expect(p.map { ISODate.days(packed: $0) } == d, "\(base) bytes \(at) = \(a), \(b)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func rejectsWhatCivilDateRejects() {
         for s in ["", "2026-1-01", "2026-02-30", "1900-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "0999-12-31",
                   "2026/01/01", "2026-01-0a", " 2026-01-01", "2026-01-011", "20260101", "2026-0１-01", "+026-01-01"] {
