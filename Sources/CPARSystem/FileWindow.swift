@@ -56,8 +56,9 @@ public final class FileWindow {
     }
 
     deinit {
-        munmap(reservation, reservationBytes)
+        // The slot first: once the addresses are free, a new window may get them and must be the only one there.
         MappingGuard.unregister(slot)
+        munmap(reservation, reservationBytes)
     }
 
     /// Shows the file's bytes `offset..<offset + count` (`count` at most `maxCount`, the range within the file) and
@@ -140,9 +141,11 @@ enum MappingGuard {
         }
     }
 
-    /// Async-signal-safe: atomics and mmap only.
+    /// Async-signal-safe: atomics and mmap only (errno is kept for the interrupted code).
     private static let handle: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?)
         -> Void = { _, info, _ in
+            let savedErrno = errno
+            defer { errno = savedErrno }
             if let info, info.pointee.si_code == Int32(BUS_ADRERR) {
                 let address = UInt(bitPattern: info.pointee._sifields._sigfault.si_addr)
                 for i in 0..<MappingGuard.capacity {
