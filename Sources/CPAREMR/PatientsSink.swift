@@ -16,8 +16,7 @@ struct PatientsSink: CSVSink {
         self.expected = expected
         id = c[0]; phn = c[1]; family = c[2]; given = c[3]; dob = c[4]; gender = c[5]; status = c[6]; mrp = c[7]
         records = SegmentedStorage()
-        // 2^17 facts of 16 bytes fill a segment of exactly 2 MiB: one huge page, one page fault.
-        facts = SegmentedStorage(segmentCapacity: 1 << 17)
+        facts = SegmentedStorage()
         issues = IssueLog(limit: issueLimit)
     }
 

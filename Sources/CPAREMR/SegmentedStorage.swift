@@ -1,5 +1,4 @@
-/// Append-only element storage in fixed-size segments from `LargeBuffer` (2 MiB-aligned, huge pages requested, so
-/// a segment's first 2 MiB costs one page fault rather than 512).
+/// Append-only element storage in fixed-size segments from `LargeBuffer` (without huge pages: see there).
 ///
 /// Workers append here rather than to a growing Array (whose doubling would briefly hold two copies, and whose final
 /// copy would touch every page twice); the segments are then handed over as they are (`PatientTable`).
@@ -27,7 +26,7 @@ final class SegmentedStorage<Element> {
     @inline(always)
     func append(_ element: consuming Element) {
         let slot = count % segmentCapacity
-        if slot == 0 { segments.append(LargeBuffer.allocate(Element.self, count: segmentCapacity)) }
+        if slot == 0 { segments.append(LargeBuffer.allocate(Element.self, count: segmentCapacity, hugePages: false)) }
         (segments[segments.count - 1] + slot).initialize(to: element)
         count += 1
     }
