@@ -125,13 +125,7 @@ struct CSVParser: ~Copyable {
         if offset + count >= file.size { atEOF = true }
     }
 
-    /// Throws when the file shrank under the window: what was read is not the file.
-    private func checkWindow() throws(EMRError) {
-        if window.damaged {
-            throw .unreadable(file: file.path, message: "the file shrank while it was being read (was the EMR export "
-                                + "still writing it?); nothing was taken from it; run again once the export is complete")
-        }
-    }
+    private func checkWindow() throws(EMRError) { try file.checkIntact(window) }
 
     /// Parses a record without quotes in place. Returns the index after it, `incomplete`, or `needsSlowPath`.
     ///

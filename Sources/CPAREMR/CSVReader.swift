@@ -2,8 +2,9 @@
 ///
 /// Records are handed to a callback one at a time as `CSVRecord` views into a window mapped from the file: nothing
 /// is allocated per record or field, nothing is copied, and only the window's part of the file is held in memory.
-/// A file that shrinks while it is read (rewritten in place) stops the reading with `.unreadable`. Stray quotes, unterminated quoted fields and
-/// over-long lines do not stop the reader: the record comes with a `problem` (see `CSVRecordProblem`).
+/// A file that shrinks while it is read (rewritten in place) stops the reading with `.unreadable`. Stray quotes,
+/// unterminated quoted fields and over-long lines do not stop the reader: the record comes with a `problem` (see
+/// `CSVRecordProblem`).
 /// A record's field count is not checked here; compare `fieldCount` with `header.count`.
 ///
 ///     let reader = try CSVReader(path: "panel-import.csv")

@@ -66,7 +66,7 @@ final class InputFile: Sendable {
         let window = try window(maxCount: count)
         let start = try move(window, to: offset, count: count)
         let result = Array(UnsafeBufferPointer(start: start, count: count))
-        if window.damaged { throw .unreadable(file: path, message: "the file shrank while it was being read") }
+        try checkIntact(window)
         return result
     }
 
@@ -79,11 +79,19 @@ final class InputFile: Sendable {
             let count = min(chunk, size - at)
             let start = try move(window, to: at, count: count)
             let hit = memchr(start, 0x0A, count)
-            if window.damaged { throw .unreadable(file: path, message: "the file shrank while it was being read") }
+            try checkIntact(window)
             if let hit { return at + (UnsafeRawPointer(hit) - UnsafeRawPointer(start)) + 1 }
             at += count
         }
         return size
+    }
+
+    /// Throws when the file shrank under `window` (one of this file's): what was read there is not the file.
+    func checkIntact(_ window: FileWindow) throws(EMRError) {
+        if window.damaged {
+            throw .unreadable(file: path, message: "the file shrank while it was being read (was the EMR export "
+                + "still writing it?); nothing was taken from it; run again once the export is complete")
+        }
     }
 
     /// Moves `window` (one of this file's) to show `offset..<offset + count`.

@@ -39,7 +39,8 @@ enum ParallelCSV {
         }
         let count = starts.count
         let slots = try (0..<count).map { (k) throws(EMRError) in
-            Slot(parser: try CSVParser(file: file, start: starts[k], line: 0, bufferSize: bufferSize, maxRecord: maxRecord),
+            Slot(parser: try CSVParser(file: file, start: starts[k], line: 0, bufferSize: bufferSize,
+                                       maxRecord: maxRecord),
                  sink: makeSink(k))
         }
         let stops = (0..<count).map { $0 + 1 < count ? starts[$0 + 1] : Int.max }
