@@ -17,14 +17,12 @@ public enum PayloadWriter {
     /// Streams the payload to a new file created 0600: writes `path + ".tmp"`, fsyncs it, renames it over `path`
     /// and fsyncs the directory. Returns the file's SHA-256 (lower-case hex) and size in bytes.
     /// - Parameters:
-    ///   - sync: `false` skips both fsyncs.
-    ///   - syncDirectory: `false` skips the directory's fsync, for a caller writing many files into one directory
-    ///     that calls `syncDirectory(of:)` once after the last.
+    ///   - sync: `false` skips both fsyncs: the file is still whole or absent, but may not survive a crash.
     ///   - hash: `false` skips the SHA-256 (about half the cost) and returns an empty `sha256`.
     ///   `sync` and `hash` are for dry runs only; a payload that will be sent must keep the defaults.
     public static func write(
         _ extract: PanelExtract, header: PayloadHeader, to path: String, sync: Bool = true,
-        syncDirectory: Bool = true, hash: Bool = true
+        hash: Bool = true
     ) throws(PayloadError) -> (sha256: String, bytes: Int) {
         try checkHeader(extract, header)
         // A fixed temporary name: cpard is the only writer (the instance lock) and startup recovery removes `*.tmp`.
@@ -37,7 +35,7 @@ public enum PayloadWriter {
             file.discard()
             throw error
         }
-        do { try file.commit(sync: sync, syncDirectory: syncDirectory) } catch { throw PayloadError(error) }
+        do { try file.commit(sync: sync) } catch { throw PayloadError(error) }
         return (output.sha256Hex(), output.byteCount)
     }
 
@@ -234,10 +232,5 @@ public enum PayloadWriter {
             throw .invalidField(field: "creation time", reason: "is outside the years 1000 to 9999")
         }
         return Timestamp.iso8601(seconds)
-    }
-
-    /// fsyncs the directory holding `path`, making the renames into it durable.
-    public static func syncDirectory(of path: String) throws(PayloadError) {
-        do { try Posix.syncDirectory(Posix.directory(of: path)) } catch { throw PayloadError(error) }
     }
 }

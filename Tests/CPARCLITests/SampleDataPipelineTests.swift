@@ -35,12 +35,18 @@ struct SampleDataPipelineTests {
         let out = h.dir.appendingPathComponent("extract")
         var output = try h.ctl("extract", "--all", "--out-dir", out.path, "--as-of", "2026-11-15")
         #expect(output.status == 1, "the sample data plants invalid patients")
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".xml") }
-        #expect(files.count == 2, "3 panels, the last one fails PRACTITIONER_WITHOUT_ID")
+        // Only the payloads are left (no temporary file), each 0600 and hashing to what the command printed.
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".xml") }, "3 panels, the last one fails PRACTITIONER_WITHOUT_ID")
         let xsd = PackageRoot.submissionSchema
         for file in files {
-            let lint = try h.run("/usr/bin/xmllint", ["--noout", "--schema", xsd, out.appendingPathComponent(file).path])
+            let path = out.appendingPathComponent(file).path
+            let lint = try h.run("/usr/bin/xmllint", ["--noout", "--schema", xsd, path])
             #expect(lint.status == 0, "\(file): \(lint.stderr)")
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+            let sum = try h.run("/usr/bin/sha256sum", [path]).stdout.prefix(64)
+            #expect(sum.count == 64 && output.stdout.contains("-> \(path) (sha256 \(sum))"), "\(file)")
         }
         output.stdout += try h.ctl("validate", "--as-of", "2026-11-15").all
         output.stdout += try h.ctl("validate", "--json", "--as-of", "2026-11-15").all
