@@ -18,11 +18,11 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        // Byte-class scans (SSE2 where the CPU has it) for the CSV parser; no library.
+        // Byte-class scans (SSE2 where the CPU has it) for the CSV parser, and a prefetch hint; no library.
         .systemLibrary(name: "CBytes"),
 
-        // Pure domain: no I/O, no C.
-        .target(name: "CPARCore"),
+        // Pure domain: no I/O; of C, only CBytes' prefetch hint (the validator's scattered reads).
+        .target(name: "CPARCore", dependencies: ["CBytes"]),
 
         // The one system layer: POSIX calls with EINTR and typed errors, durable files. Glibc only.
         .target(name: "CPARSystem"),
