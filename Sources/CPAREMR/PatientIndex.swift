@@ -1,3 +1,4 @@
+import CBytes
 import CPARCore
 import Dispatch
 
@@ -160,45 +161,40 @@ public struct PatientIndex: Sendable {
             masks[p] = capacity - 1
             let mask = capacity - 1
             var duplicates: [Duplicate] = []
-            // Keys go in in index order (the first of equal keys wins), 16 at a time: first every key's home slot
-            // is read (independent loads whose cache misses overlap), then the keys are inserted.
-            let group = 16
-            var pendingIndex = [Int](repeating: 0, count: group), pendingHash = [UInt64](repeating: 0, count: group)
-            var touched = [UInt64](repeating: 0, count: group)
-            var i = 0
-            while i < count {
-                var m = 0
-                while m < group && i < count {
-                    let h = hashes[i]
-                    if partition(ofTag: h >> 32) == p {
-                        pendingIndex[m] = i
-                        pendingHash[m] = h
-                        touched[m] = table[Int(truncatingIfNeeded: h) & mask]
-                        m += 1
+            func insert(_ k: Int) {
+                let h = hashes[k], tag = h >> 32
+                var s = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let v = table[s]
+                    if v == 0 {
+                        table[s] = (tag << 32) | UInt64(k + 1)
+                        return
                     }
-                    i += 1
-                }
-                for j in 0..<m {
-                    let k = pendingIndex[j], h = pendingHash[j], tag = h >> 32
-                    var s = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let v = table[s]
-                        if v == 0 {
-                            table[s] = (tag << 32) | UInt64(k + 1)
-                            break
+                    if v >> 32 == tag {
+                        let other = Int(v & 0xFFFF_FFFF) - 1
+                        if CSVBytes.equal(key(other), key(k)) {
+                            duplicates.append(Duplicate(duplicate: k, first: other))
+                            return
                         }
-                        if v >> 32 == tag {
-                            let other = Int(v & 0xFFFF_FFFF) - 1
-                            if CSVBytes.equal(key(other), key(k)) {
-                                duplicates.append(Duplicate(duplicate: k, first: other))
-                                break
-                            }
-                        }
-                        s = (s + 1) & mask
                     }
+                    s = (s + 1) & mask
                 }
-                if touched[0] == .max { members += 1 }  // keeps the early loads from being optimised away
             }
+            // Keys go in in index order (the first of equal keys wins). Each key's home slot is prefetched when
+            // the key is met and the key is inserted `ahead` keys later, so the cache misses of the scattered
+            // slots overlap with the inserts instead of coming one after another.
+            let ahead = 32  // a power of two
+            var waiting = [Int](repeating: 0, count: ahead)
+            var met = 0
+            for i in 0..<count {
+                let h = hashes[i]
+                guard partition(ofTag: h >> 32) == p else { continue }
+                CBytes_prefetch(table + (Int(truncatingIfNeeded: h) & mask))
+                if met >= ahead { insert(waiting[met & (ahead - 1)]) }
+                waiting[met & (ahead - 1)] = i
+                met += 1
+            }
+            for m in max(0, met - ahead)..<met { insert(waiting[m & (ahead - 1)]) }
             return duplicates
         }
 
