@@ -115,9 +115,19 @@ public enum PanelValidator {
             excluded.sort { bytesPrecede(members.patientID(at: $0.index), members.patientID(at: $1.index)) }
             warned.sort { bytesPrecede(members.patientID(at: $0), members.patientID(at: $1)) }
         }
-        let excludedFindings = excluded.map { entry in
-            PatientFinding(patientID: members.patientID(at: entry.index), reasons: entry.reasons.codes,
-                           issues: members.issues(at: entry.index))
+        var excludedFindings: [PatientFinding] = []
+        excludedFindings.reserveCapacity(excluded.count)
+        withExtendedLifetime(records) {
+            inBlocks(excluded.count, touch: { e in
+                let p = members.recordIndex(at: excluded[e].index)
+                if p >= 0 {
+                    CBytes_prefetch(UnsafeRawPointer(records.record(at: p)) + MemoryLayout<PatientRecord>.offset(of: \.patientID)!)
+                }
+            }) { e in
+                excludedFindings.append(PatientFinding(patientID: members.patientID(at: excluded[e].index),
+                                                       reasons: excluded[e].reasons.codes,
+                                                       issues: members.issues(at: excluded[e].index)))
+            }
         }
         let warningFindings = warned.map { i in
             PatientFinding(patientID: members.patientID(at: i), reasons: [.phnCheckDigit], issues: members.issues(at: i))
