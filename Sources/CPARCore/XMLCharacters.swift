@@ -4,22 +4,55 @@ public enum XMLCharacters {
     /// True when the UTF-8 `bytes` hold a C0 control other than tab, LF and CR, or U+FFFE / U+FFFF.
     @inlinable
     public static func containsForbidden(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return false }
+        // Eight bytes at a time: a word none of whose bytes is below 0x20 or is 0xEF holds nothing forbidden. The
+        // last word overlaps the one before it, and a field under eight bytes is read as overlapping pieces, so
+        // the usual name is cleared in one or two words. Only a field with a word that might hold one (a tab, say,
+        // or any character from U+F000 to U+FFFF) is looked at byte by byte.
+        let n = bytes.count
         var i = 0
-        let end = bytes.count
-        // Eight bytes at a time while none is below 0x20 or 0xEF (Mycroft's test for a byte below n, and for a zero
-        // byte after xor): the usual name is cleared in a word or two. A word that might hold one is looked at byte
-        // by byte below, from its start.
-        if let base = bytes.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            while i &+ 8 <= end {
-                let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                let control = (w &- ones &* 0x20) & ~w & highs
-                let x = w ^ (ones &* 0xEF)
-                let ef = (x &- ones) & ~x & highs
-                if control | ef != 0 { break }
-                i &+= 8
-            }
+        while i &+ 8 <= n {
+            if mightHoldForbidden(word(base + i)) { return containsForbiddenByteByByte(bytes) }
+            i &+= 8
         }
+        if i < n && mightHoldForbidden(n >= 8 ? word(base + n - 8) : shortWord(base, n)) {
+            return containsForbiddenByteByByte(bytes)
+        }
+        return false
+    }
+
+    /// Some byte of `w` is below 0x20 or is 0xEF (Mycroft's test for a byte below n, and for a zero byte after
+    /// xor; both exact).
+    @inlinable @inline(__always)
+    static func mightHoldForbidden(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let x = w ^ (ones &* 0xEF)
+        return control | ((x &- ones) & ~x & highs) != 0
+    }
+
+    @inlinable @inline(__always)
+    static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// A word made of the `n` (1…7) bytes at `p` only, some of them repeated: two overlapping 4-byte pieces, or
+    /// the first, middle and last bytes and spaces.
+    @inlinable @inline(__always)
+    static func shortWord(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 4 {
+            let raw = UnsafeRawPointer(p)
+            let a = UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self))
+            let b = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            return UInt64(a) | UInt64(b) << 32
+        }
+        return UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16 | 0x2020_2020_2000_0000
+    }
+
+    @inlinable
+    static func containsForbiddenByteByByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = bytes.count
+        var i = 0
         while i < end {
             let b = bytes[i]
             if b < 0x20 {
