@@ -16,13 +16,13 @@ public struct PatientFacts: Equatable, Sendable {
     private let flags: UInt8
 
     /// The facts of `record` and its last visit (`Int32.min`: none).
-    public init(record: PatientRecord, lastVisitDays: Int32) {
+    public init(record: borrowing PatientRecord, lastVisitDays: Int32) {
         self = PatientFacts(record: record).withLastVisit(days: lastVisitDays)
     }
 
     /// The facts of `record` as if it had no last visit: what a reader knows before the appointments are read.
     /// `withLastVisit(days:)` completes them.
-    public init(record: PatientRecord) {
+    public init(record: borrowing PatientRecord) {
         var reasons = ReasonSet()
         if !record.isActive { reasons.insert(.notActive) }
         let scan = PHN.scan(record.phn)
