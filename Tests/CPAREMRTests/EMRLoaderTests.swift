@@ -132,6 +132,28 @@ struct EMRLoaderTests {
         #expect(s.issues(forPatientAt: 2).count == 1)
     }
 
+    /// Enough patients for the index's prefetch ring (each key inserted 32 keys of its partition after it is met)
+    /// to run full: the first row of an ID wins whether its repeat comes two rows later or hundreds.
+    @Test func duplicatePatientIDFirstWinsAtEveryDistance() throws {
+        var ids = (1...600).map { "P\($0)" }
+        for at in stride(from: 590, through: 10, by: -50) { ids.insert("P\(at - 2)", at: at) }   // two rows after
+        ids += ["P1", "P100", "P300", "P599", "P40"]                                          // hundreds after
+        var firstRow: [String: Int] = [:], repeats: [(row: Int, first: Int)] = []
+        for (row, id) in ids.enumerated() {
+            if let first = firstRow[id] { repeats.append((row, first)) } else { firstRow[id] = row }
+        }
+        #expect(repeats.count == 17)
+        let csv = patientHeader + ids.map { "\($0),1,F,G,1980-01-01,M,active,PR1\n" }.joined()
+        let dir = try emrDir(patients: csv)
+        let s = try EMRLoader.load(dataDir: dir.path, asOf: asOfDefault)
+        #expect(s.patientIndex.count == firstRow.count)
+        for (id, row) in firstRow { #expect(s.patientIndex[id] == row, "\(id)") }
+        #expect(s.issues == repeats.map { r in
+            InputIssue(file: "patients.csv", line: r.row + 2, field: "patient_id",
+                       message: "duplicate patient_id; the row on line \(r.first + 2) is used", recordID: ids[r.row])
+        })
+    }
+
     @Test func lastVisitIsTheLatestCountingAppointmentUpToAsOf() throws {
         let patients = patientHeader + (1...6).map { "P\($0),1,F,G,1950-01-01,M,active,PR1\n" }.joined()
         let appointments = """
