@@ -32,8 +32,8 @@ enum ExtractCommand {
         let created = Int64(Date().timeIntervalSince1970)
         let check = ctx.args.has("check")
         let paths = Dictionary(uniqueKeysWithValues: targets.map { ($0.0.id, $0.1) })
-        // Two panels in flight a core: a thread that waits (for memory in the member budget, or on a full disk)
-        // leaves its core to another.
+        // Two panels in flight a core: a thread that waits (for its share of the member budget, or while the
+        // kernel holds back its writes until dirty pages reach the disk) leaves its core to another.
         let writers = 2 * ProcessInfo.processInfo.activeProcessorCount
         let results = source.forEach(targets.map(\.0), policy: config.validation, threads: writers) { extract -> Written in
             let report = PanelReport(extract)
